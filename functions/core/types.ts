@@ -1,0 +1,145 @@
+/**
+ * The public contract (shared/spec/facts.md, v1): the patient facts in and the findings out.
+ * `schemas/patient-facts.schema.json` is the validating twin of `PatientFacts`; a test keeps the
+ * two in step.
+ */
+
+export type Detection = 'detected' | 'not-detected' | 'unknown';
+export type EndpointChange = 'improved' | 'unchanged' | 'worsened' | 'absent';
+
+export interface EndpointMeasures {
+  serumTryptaseNgMl?: number;
+  /** Any unit, the same in baseline and current. */
+  urinaryNMethylhistamine?: number;
+  boneMarrowMastCellPercent?: number;
+}
+
+/** Request body of `POST /evaluate` and argument of `evaluate()`. Absent means "not known". */
+export interface PatientFacts {
+  patient?: {
+    ageYears?: number;
+    sex?: 'female' | 'male' | 'other' | 'unknown';
+    pregnant?: boolean;
+    /** Cockcroft-Gault, mL/min. */
+    creatinineClearanceMlMin?: number;
+    hepaticImpairment?: 'none' | 'mild' | 'moderate' | 'severe' | 'unknown';
+  };
+  diagnosis?: {
+    smSubtype?: 'ISM' | 'SSM' | 'ASM' | 'SM-AHN' | 'MCL' | 'unknown';
+  };
+  molecular?: {
+    kitD816V?: Detection;
+    /** Other KIT variants found, protein notation ("F522C", "K509I", ...). */
+    kitOtherMutations?: string[];
+    fip1l1Pdgfra?: Detection;
+  };
+  labs?: {
+    serumTryptaseNgMl?: number;
+    /** Absolute eosinophil count, cells/uL. */
+    eosinophilsPerMicroliter?: number;
+  };
+  cardiac?: {
+    echocardiogram?: 'normal' | 'abnormal' | 'not-done';
+    troponin?: 'normal' | 'elevated' | 'not-done';
+  };
+  medications?: {
+    /** Strong CYP3A4 inducers taken now; [] means none. */
+    strongCyp3a4Inducers?: string[];
+  };
+  /** The imatinib order being placed or already active. */
+  order?: {
+    drug: string;
+    dailyDoseMg?: number;
+    status?: 'proposed' | 'active';
+    prednisoneCoTherapy?: boolean;
+  };
+  /** Present once the patient is on imatinib. */
+  treatmentCourse?: {
+    monthsOnImatinib?: number;
+    baseline?: EndpointMeasures;
+    current?: EndpointMeasures;
+    skinLesions?: EndpointChange;
+    hepatosplenomegaly?: EndpointChange;
+    symptoms?: EndpointChange;
+  };
+}
+
+export type Category = 'therapy-selection' | 'order-check' | 'monitoring' | 'response';
+export type Indicator = 'info' | 'warning' | 'critical';
+
+export interface Evidence {
+  citation: string;
+  /** PubMed id, or null for a label or guideline without one. */
+  pmid: string | null;
+  url: string;
+  /** What this source says that supports the finding. */
+  statement: string;
+}
+
+/**
+ * An action the knowledge base suggests on the order, kept free of FHIR: the CDS Hooks adapter
+ * turns it into a suggestion on the draft order.
+ */
+export type SuggestedAction =
+  | { kind: 'set-daily-dose'; label: string; dailyDoseMg: number }
+  | { kind: 'add-medication'; label: string; medication: string; durationDays: number; note: string };
+
+/** A leaf of the evaluated condition tree. `result` is null when the fact was not known. */
+export interface EvaluatedFactCondition {
+  name: string;
+  /** Dotted fact path, or the name of a derived fact (then with its `params`). */
+  fact: string;
+  params?: Record<string, unknown>;
+  operator: string;
+  expected: unknown;
+  actual: unknown;
+  result: boolean | null;
+}
+
+/** A branch of the evaluated condition tree: `all` or `any` of its conditions. */
+export interface EvaluatedBooleanCondition {
+  name?: string;
+  operator: 'all' | 'any';
+  result: boolean | null;
+  conditions: EvaluatedCondition[];
+}
+
+export type EvaluatedCondition = EvaluatedFactCondition | EvaluatedBooleanCondition;
+
+export interface Rationale {
+  /** Why the rule fired, in words. */
+  text: string;
+  /** Every fact value the rule read, by dotted path; null means the fact was not provided. */
+  facts: Record<string, unknown>;
+  conditions: EvaluatedBooleanCondition;
+}
+
+export interface Finding {
+  ruleId: string;
+  category: Category;
+  indicator: Indicator;
+  summary: string;
+  detail: string;
+  evidence: Evidence[];
+  rationale: Rationale;
+  suggestedActions?: SuggestedAction[];
+}
+
+export interface MissingFact {
+  fact: string;
+  neededBy: string[];
+}
+
+export interface KnowledgeBaseInfo {
+  id: string;
+  version: string;
+  /** sha256 over the rule files built in (see README, "Knowledge base"). */
+  digest: string;
+}
+
+/** Response body of `POST /evaluate` and result of `evaluate()`. */
+export interface EvaluationResult {
+  knowledgeBase: KnowledgeBaseInfo;
+  findings: Finding[];
+  missingFacts: MissingFact[];
+}
