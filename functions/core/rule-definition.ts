@@ -1,0 +1,71 @@
+import type { Category, Evidence, Indicator, SuggestedAction } from './types.js';
+
+/**
+ * The shape of a rule file in `rules/` (validated by `rules/rule.schema.json`): a json-rules-engine
+ * rule whose conditions are `all` of two named branches, "applies when" and "fires when", and whose
+ * event params carry the finding's content.
+ */
+
+export interface FactCondition {
+  /** Plain words for the condition; the rationale text is built from these. */
+  name: string;
+  fact: string;
+  /** JSONPath of the form `$.a.b` into the fact's object. */
+  path?: string;
+  operator: string;
+  value: unknown;
+  params?: Record<string, unknown>;
+}
+
+export interface AllCondition {
+  name?: string;
+  all: Condition[];
+}
+
+export interface AnyCondition {
+  name?: string;
+  any: Condition[];
+}
+
+export type BooleanCondition = AllCondition | AnyCondition;
+export type Condition = FactCondition | BooleanCondition;
+
+export const APPLIES_WHEN = 'applies when';
+export const FIRES_WHEN = 'fires when';
+
+export interface RuleEvidence extends Evidence {
+  /** Key of the source in `rules/sources.json`. */
+  source: string;
+}
+
+export interface FindingContent {
+  category: Category;
+  indicator: Indicator;
+  summary: string;
+  detail: string;
+  evidence: RuleEvidence[];
+  suggestedActions?: SuggestedAction[];
+}
+
+export interface RuleDefinition {
+  name: string;
+  priority: number;
+  conditions: { all: [AllCondition, BooleanCondition] };
+  event: { type: string; params: FindingContent };
+}
+
+/** What `npm run generate` embeds: the validated rule files and their digest. */
+export interface CompiledKnowledgeBase {
+  id: string;
+  version: string;
+  digest: string;
+  rules: RuleDefinition[];
+}
+
+export function isFactCondition(condition: Condition): condition is FactCondition {
+  return 'fact' in condition;
+}
+
+export function childrenOf(condition: BooleanCondition): Condition[] {
+  return 'all' in condition ? condition.all : condition.any;
+}

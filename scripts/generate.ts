@@ -1,0 +1,71 @@
+/**
+ * `npm run generate` (run before test, build, start, invoke and bench): checks the rule files and
+ * embeds them, and compiles the JSON Schema validators ahead of time, into
+ * functions/core/generated/. A broken rule file stops here with the file and the problem named.
+ *
+ *   tsx scripts/generate.ts [--rules <dir>] [--out <dir>]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { checkRuleFiles, formatProblem, RuleFilesInvalidError } from './knowledge-base/check-rules.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    rules: { type: 'string', default: path.join(root, 'rules') },
+    out: { type: 'string', default: path.join(root, 'functions/core/generated') },
+  },
+});
+
+/** Schemas compiled to standalone validators, by output name. */
+const validators: Record<string, string> = {
+  'validate-patient-facts': 'schemas/patient-facts.schema.json',
+};
+
+function readSchema(file: string): object {
+  // Descriptions and titles are for readers of the schema; the compiled validator does not need them.
+  return JSON.parse(readFileSync(path.join(root, file), 'utf8'), (key, value: unknown) =>
+    key === 'description' || key === 'title' ? undefined : value,
+  ) as object;
+}
+
+function compileValidator(schemaFile: string): string {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, messages: false, code: { source: true, optimize: true } });
+  return standaloneCode(ajv, ajv.compile(readSchema(schemaFile)));
+}
+
+const VALIDATOR_TYPES = `import type { ErrorObject } from 'ajv';
+interface Validate {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+declare const validate: Validate;
+export = validate;
+`;
+
+function main(): void {
+  const outDir = path.resolve(args.out);
+  let result;
+  try {
+    result = checkRuleFiles(path.resolve(args.rules));
+  } catch (error) {
+    if (!(error instanceof RuleFilesInvalidError)) throw error;
+    console.error(`Knowledge base NOT built: ${error.problems.length} problem(s) in the rule files`);
+    for (const problem of error.problems) console.error(`  ${formatProblem(problem)}`);
+    process.exitCode = 1;
+    return;
+  }
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
+  for (const [name, schemaFile] of Object.entries(validators)) {
+    writeFileSync(path.join(outDir, `${name}.cjs`), compileValidator(schemaFile));
+    writeFileSync(path.join(outDir, `${name}.d.cts`), VALIDATOR_TYPES);
+  }
+  const { id, version, digest, rules } = result.knowledgeBase;
+  console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
+}
+
+main();

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import patientFactsSchema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
+import { derivedFactsById } from '../../functions/core/derived-facts.js';
+import { operatorValueShapes } from '../../functions/core/operators.js';
+import {
+  childrenOf,
+  isFactCondition,
+  type CompiledKnowledgeBase,
+  type Condition,
+  type RuleDefinition,
+} from '../../functions/core/rule-definition.js';
+
+/**
+ * Build-time checks of the rule files: everything that would otherwise surface as a wrong answer
+ * or a failed request is caught here, named by file, before a build or a test run can succeed.
+ */
+
+export const KNOWLEDGE_BASE_FILE = 'knowledge-base.json';
+export const RULE_SCHEMA_FILE = 'rule.schema.json';
+
+export interface RuleFileProblem {
+  file: string;
+  where: string;
+  problem: string;
+}
+
+export class RuleFilesInvalidError extends Error {
+  constructor(readonly problems: RuleFileProblem[]) {
+    super(`${problems.length} problem(s) in the rule files:\n${problems.map(formatProblem).join('\n')}`);
+    this.name = 'RuleFilesInvalidError';
+  }
+}
+
+export function formatProblem({ file, where, problem }: RuleFileProblem): string {
+  return `${file}${where ? ` at ${where}` : ''}: ${problem}`;
+}
+
+interface KnowledgeBaseFile {
+  id: string;
+  version: string;
+  sources: Record<string, { citation: string; pmid: string | null; url: string }>;
+}
+
+interface SchemaNode {
+  type?: string | string[];
+  enum?: unknown[];
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  $ref?: string;
+}
+
+const factsSchema = patientFactsSchema as SchemaNode & { $defs: Record<string, SchemaNode> };
+
+function deref(node: SchemaNode): SchemaNode {
+  return node.$ref ? deref(factsSchema.$defs[node.$ref.replace('#/$defs/', '')] ?? {}) : node;
+}
+
+/** The PatientFacts schema node at a dotted path, or undefined when no such fact exists. */
+export function factSchemaAt(dottedPath: string): SchemaNode | undefined {
+  let node: SchemaNode | undefined = factsSchema;
+  const segments = dottedPath.split('.');
+  for (const [index, segment] of segments.entries()) {
+    node = deref(node);
+    const isLast = index === segments.length - 1;
+    if (segment === 'length' && isLast && node.type === 'array') return { type: 'number' };
+    node = node.properties && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
+    if (node === undefined) return undefined;
+  }
+  return deref(node);
+}
+
+const typeOfValue = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value);
+
+function checkValueAgainstFact(operator: string, value: unknown, fact: SchemaNode): string | undefined {
+  const shape = operatorValueShapes[operator];
+  const values = shape === 'list' ? (value as unknown[]) : [value];
+  if (shape === 'boolean') return undefined;
+  const target = fact.type === 'array' && (operator === 'contains' || operator === 'doesNotContain') ? deref(fact.items ?? {}) : fact;
+  for (const v of values) {
+    if (target.enum && !target.enum.includes(v)) {
+      return `value ${JSON.stringify(v)} is not in the fact's value set (${target.enum.map((e) => JSON.stringify(e)).join(', ')})`;
+    }
+    if (target.type && !target.enum && typeOfValue(v) !== target.type) {
+      return `value ${JSON.stringify(v)} is a ${typeOfValue(v)}; the fact is a ${String(target.type)}`;
+    }
+  }
+  return undefined;
+}
+
+function checkValueShape(operator: string, value: unknown): string | undefined {
+  const shape = operatorValueShapes[operator];
+  const ok =
+    shape === 'list' ? Array.isArray(value)
+    : shape === 'number' ? typeof value === 'number'
+    : shape === 'boolean' ? typeof value === 'boolean'
+    : !Array.isArray(value);
+  return ok ? undefined : `operator ${operator} needs a ${shape} value`;
+}
+
+function checkConditions(
+  condition: Condition,
+  where: string,
+  rule: RuleDefinition,
+  rulesById: ReadonlyMap<string, RuleDefinition>,
+  report: (where: string, problem: string) => void,
+): void {
+  if (!isFactCondition(condition)) {
+    const key = 'all' in condition ? 'all' : 'any';
+    childrenOf(condition).forEach((child, i) => checkConditions(child, `${where}.${key}[${i}]`, rule, rulesById, report));
+    return;
+  }
+  const { fact, path: factPath, operator, value, params } = condition;
+  if (!Object.hasOwn(operatorValueShapes, operator)) {
+    report(`${where}.operator`, `unknown operator "${operator}" (known: ${Object.keys(operatorValueShapes).join(', ')})`);
+    return;
+  }
+  const shapeProblem = checkValueShape(operator, value);
+  if (shapeProblem) report(`${where}.value`, shapeProblem);
+
+  const derived = derivedFactsById.get(fact);
+  if (derived) {
+    if (factPath !== undefined) report(`${where}.path`, `derived fact ${fact} takes params, not a path`);
+    const paramsProblem = derived.checkParams(params, new Set(rulesById.keys()));
+    if (paramsProblem) report(`${where}.params`, paramsProblem);
+    if (fact === 'countOfRules' && !paramsProblem) {
+      for (const id of (params as { rules: string[] }).rules) {
+        const other = rulesById.get(id);
+        if (other && other.priority <= rule.priority) {
+          report(`${where}.params.rules`, `${id} must have a higher priority than ${rule.name} to be decided before it is counted`);
+        }
+      }
+    }
+    return;
+  }
+  if (params !== undefined) report(`${where}.params`, `fact ${fact} takes no params`);
+  const dotted = [fact, ...(factPath ? factPath.slice(2).split('.') : [])].join('.');
+  const schema = factSchemaAt(dotted);
+  if (schema === undefined) {
+    report(`${where}.fact`, `unknown fact path "${dotted}" (not in schemas/patient-facts.schema.json, nor a derived fact)`);
+    return;
+  }
+  if (!shapeProblem) {
+    const valueProblem = checkValueAgainstFact(operator, value, schema);
+    if (valueProblem) report(`${where}.value`, valueProblem);
+  }
+}
+
+function ajvPath(error: ErrorObject): string {
+  return error.instancePath.replace(/^\//, '').split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+}
+
+export interface RuleFiles {
+  knowledgeBase: CompiledKnowledgeBase;
+  files: string[];
+}
+
+/**
+ * Reads and checks every rule file in `rulesDir`. Throws RuleFilesInvalidError naming each file and
+ * problem; otherwise returns the knowledge base to embed, with the digest of its files.
+ */
+export function checkRuleFiles(rulesDir: string): RuleFiles {
+  const problems: RuleFileProblem[] = [];
+  const reportIn = (file: string) => (where: string, problem: string) => problems.push({ file, where, problem });
+  const rel = (name: string) => path.join(path.basename(rulesDir), name);
+
+  const readJson = (name: string): unknown => {
+    try {
+      return JSON.parse(readFileSync(path.join(rulesDir, name), 'utf8'));
+    } catch (error) {
+      reportIn(rel(name))('', `cannot be read as JSON: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+
+  const meta = readJson(KNOWLEDGE_BASE_FILE) as KnowledgeBaseFile | undefined;
+  const ruleSchema = readJson(RULE_SCHEMA_FILE) as object | undefined;
+  if (!meta || !ruleSchema) throw new RuleFilesInvalidError(problems);
+
+  const validateRule = new Ajv2020({ allErrors: true, strict: false }).compile<RuleDefinition>(ruleSchema);
+  const files = readdirSync(rulesDir)
+    .filter((name) => name.endsWith('.json') && name !== KNOWLEDGE_BASE_FILE && name !== RULE_SCHEMA_FILE)
+    .sort();
+
+  const rules: { file: string; rule: RuleDefinition }[] = [];
+  const seenIds = new Map<string, string>();
+  for (const name of files) {
+    const report = reportIn(rel(name));
+    const parsed = readJson(name);
+    if (parsed === undefined) continue;
+    if (!validateRule(parsed)) {
+      for (const error of validateRule.errors ?? []) {
+        report(ajvPath(error), `${error.message ?? 'is invalid'}${error.params && 'allowedValue' in error.params ? ` (${JSON.stringify(error.params.allowedValue)})` : ''}${error.params && 'additionalProperty' in error.params ? ` ("${String(error.params.additionalProperty)}")` : ''}`);
+      }
+      continue;
+    }
+    const rule = parsed;
+    const id = name.replace(/\.json$/, '');
+    if (rule.name !== id) report('name', `rule name "${rule.name}" must equal the file name "${id}"`);
+    if (rule.event.type !== rule.name) report('event.type', `event type "${rule.event.type}" must equal the rule name "${rule.name}"`);
+    const firstFile = seenIds.get(rule.name);
+    if (firstFile) report('name', `duplicate rule id "${rule.name}" (also in ${firstFile})`);
+    else seenIds.set(rule.name, rel(name));
+    rule.event.params.evidence.forEach((evidence, i) => {
+      const source = meta.sources[evidence.source];
+      if (!source) {
+        report(`event.params.evidence[${i}].source`, `unknown source "${evidence.source}" (not in ${KNOWLEDGE_BASE_FILE})`);
+      } else if (source.citation !== evidence.citation || source.pmid !== evidence.pmid || source.url !== evidence.url) {
+        report(`event.params.evidence[${i}]`, `citation, pmid and url must match source "${evidence.source}" in ${KNOWLEDGE_BASE_FILE}`);
+      }
+    });
+    rules.push({ file: rel(name), rule });
+  }
+
+  const rulesById = new Map(rules.map(({ rule }) => [rule.name, rule]));
+  for (const { file, rule } of rules) {
+    checkConditions(rule.conditions, 'conditions', rule, rulesById, reportIn(file));
+  }
+  if (problems.length > 0) throw new RuleFilesInvalidError(problems);
+
+  const embedded = rules
+    .map(({ rule }) => {
+      const { $schema: _schema, ...definition } = rule as RuleDefinition & { $schema?: string };
+      return definition;
+    })
+    .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
+
+  return {
+    files: files.map(rel),
+    knowledgeBase: { id: meta.id, version: meta.version, digest: digestOf(rulesDir), rules: embedded },
+  };
+}
+
+/**
+ * sha256 over the knowledge base's files (every `*.json` in rules/ but the schema), in name order,
+ * each as its name, a NUL, its bytes and a NUL: any change to any rule changes the digest.
+ */
+export function digestOf(rulesDir: string): string {
+  const hash = createHash('sha256');
+  const names = readdirSync(rulesDir).filter((name) => name.endsWith('.json') && name !== RULE_SCHEMA_FILE).sort();
+  for (const name of names) {
+    hash.update(name).update('\0').update(readFileSync(path.join(rulesDir, name))).update('\0');
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
