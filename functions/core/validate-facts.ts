@@ -64,7 +64,8 @@ function expectation(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'type':
-      return withArticle(String(p.type));
+      // Ajv's number type already excludes NaN and the infinities.
+      return p.type === 'number' ? 'a finite number' : withArticle(String(p.type));
     case 'enum':
       return `one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':

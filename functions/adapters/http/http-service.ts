@@ -1,0 +1,30 @@
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { logger } from '../logger.js';
+import type { HttpResult, JsonEvent } from './http-event.js';
+import { jsonBody } from './json-body.js';
+import { problemResponses } from './problem-responses.js';
+
+/** Request limits of every HTTP entry point (facts.md: an oversized body is 413). */
+export const LIMITS = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
+
+const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+
+/**
+ * The middy chain every HTTP function shares. onError runs in reverse order, so problemResponses
+ * builds the error response first and the CORS and security headers are added to it afterwards.
+ */
+export function httpService(handler: (event: JsonEvent, context: Context) => Promise<HttpResult>) {
+  return middy<JsonEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(httpSecurityHeaders())
+    .use(httpCors({ origins: allowedOrigins, headers: 'Content-Type, Authorization', methods: 'GET, POST, OPTIONS' }))
+    .use(problemResponses(logger))
+    .use(jsonBody({ maxBytes: LIMITS.maxBodyBytes, maxDepth: LIMITS.maxJsonDepth }))
+    .handler(handler);
+}
