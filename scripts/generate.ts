@@ -5,7 +5,7 @@
  *
  *   tsx scripts/generate.ts [--rules <dir>] [--out <dir>]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -46,6 +46,12 @@ declare const validate: Validate;
 export = validate;
 `;
 
+/** Writes only when the content changed, so a run alongside tests never truncates a file they read. */
+function writeIfChanged(file: string, content: string): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) return;
+  writeFileSync(file, content);
+}
+
 function main(): void {
   const outDir = path.resolve(args.out);
   let result;
@@ -59,10 +65,10 @@ function main(): void {
     return;
   }
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
+  writeIfChanged(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
   for (const [name, schemaFile] of Object.entries(validators)) {
-    writeFileSync(path.join(outDir, `${name}.cjs`), compileValidator(schemaFile));
-    writeFileSync(path.join(outDir, `${name}.d.cts`), VALIDATOR_TYPES);
+    writeIfChanged(path.join(outDir, `${name}.cjs`), compileValidator(schemaFile));
+    writeIfChanged(path.join(outDir, `${name}.d.cts`), VALIDATOR_TYPES);
   }
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);

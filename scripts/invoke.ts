@@ -1,0 +1,52 @@
+/**
+ * `npm run invoke -- <event.json>`: runs the Lambda handler that the event's method and path map
+ * to, in this process, and prints exactly the Lambda result ({statusCode, headers, body}) as JSON
+ * on stdout. Everything else, logs included, goes to stderr. Exits 0 whenever a result was
+ * produced, whatever its status code; 2 when the event cannot be read.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Context } from 'aws-lambda';
+import { functionFor, type HttpEventLike } from './lambda-functions.js';
+
+const stdoutWrite = process.stdout.write.bind(process.stdout);
+// Logs and any stray output go to stderr, so stdout carries the result alone.
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+function fail(message: string): never {
+  process.stderr.write(`invoke: ${message}\n`);
+  process.exit(2);
+}
+
+const file = process.argv[2];
+if (!file) fail('usage: npm run invoke -- <event.json>');
+
+let event: HttpEventLike;
+try {
+  event = JSON.parse(readFileSync(file, 'utf8')) as HttpEventLike;
+} catch (error) {
+  fail(`cannot read ${file} as JSON (${(error as Error).name})`);
+}
+
+const target = functionFor(event);
+if (!target) fail(`no function serves ${file}'s method and path`);
+
+const requestId = event.requestContext?.requestId ?? randomUUID();
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: `imatinib-sm-cds-local-${target.name}`,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:imatinib-sm-cds-local-${target.name}`,
+  memoryLimitInMB: '512',
+  awsRequestId: requestId,
+  logGroupName: `/aws/lambda/imatinib-sm-cds-local-${target.name}`,
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+const { handler } = await target.load();
+const result = await handler(event, context);
+stdoutWrite(`${JSON.stringify(result)}\n`);

@@ -1,0 +1,33 @@
+import type { Context } from 'aws-lambda';
+
+/** The HTTP shape of an event, enough to route it (API Gateway payload 2.0 or 1.0). */
+export interface HttpEventLike {
+  version?: string;
+  rawPath?: string;
+  path?: string;
+  httpMethod?: string;
+  requestContext?: { requestId?: string; http?: { method?: string } };
+}
+
+export interface LambdaFunction {
+  /** Function name in serverless.yml. */
+  name: string;
+  /** Does this function serve the method and path? Mirrors serverless.yml's httpApi events. */
+  serves(method: string, path: string): boolean;
+  load(): Promise<{ handler: (event: unknown, context: Context) => Promise<unknown> }>;
+}
+
+/** Every HTTP function of serverless.yml; a test checks this table against the packaged template. */
+export const lambdaFunctions: readonly LambdaFunction[] = [
+  {
+    name: 'evaluate',
+    serves: (_method, path) => path === '/evaluate',
+    load: () => import('../functions/handlers/evaluate.js'),
+  },
+];
+
+export function functionFor(event: HttpEventLike): LambdaFunction | undefined {
+  const method = (event.requestContext?.http?.method ?? event.httpMethod ?? '').toUpperCase();
+  const path = event.rawPath ?? event.path ?? '';
+  return lambdaFunctions.find((fn) => fn.serves(method, path));
+}
