@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { functionFor } from '../../scripts/lambda-functions.js';
+import { loadEvent } from '../support/events.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Runs `npm run invoke -- <event>` exactly as a user (or a vignette runner) would. */
+function npmInvoke(event: string) {
+  return spawnSync('npm', ['run', 'invoke', '--', event], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' } });
+}
+
+describe('npm run invoke', () => {
+  it('prints the Lambda result alone on stdout, logs on stderr, and exits 0', () => {
+    const run = npmInvoke('events/evaluate.kit-d816v-positive.json');
+
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as { statusCode: number; headers: object; body: string };
+    expect(Object.keys(result).sort()).toEqual(['body', 'headers', 'statusCode']);
+    expect(result.statusCode).toBe(200);
+    expect((JSON.parse(result.body) as { findings: { ruleId: string }[] }).findings[0]?.ruleId).toBe('kit-d816v-caveat');
+    expect(run.stderr).toContain('"message":"evaluated"');
+  });
+
+  it('exits 0 with the 4xx result for an invalid body', () => {
+    const run = npmInvoke('events/evaluate.invalid-misspelt-field.json');
+
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as { statusCode: number }).statusCode).toBe(400);
+  });
+
+  it('exits 2 with a message on stderr when the event cannot be read', () => {
+    const run = npmInvoke('events/no-such-event.json');
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('cannot read events/no-such-event.json');
+  });
+
+  it('routes an event to the function that its method and path map to', () => {
+    expect(functionFor(loadEvent('evaluate.kit-d816v-positive'))?.name).toBe('evaluate');
+    expect(functionFor(loadEvent('evaluate.rest-api-v1-kit-d816v'))?.name).toBe('evaluate');
+    expect(functionFor({ rawPath: '/nowhere', requestContext: { http: { method: 'GET' } } })).toBeUndefined();
+  });
+});

@@ -1,0 +1,67 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Context } from 'aws-lambda';
+import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http-event.js';
+
+export const EVENTS_DIR = path.resolve(import.meta.dirname, '../../events');
+
+/** A fresh copy of `events/<name>.json`, so a test can change it freely. */
+export function loadEvent<T = HttpEvent>(name: string): T {
+  return JSON.parse(readFileSync(path.join(EVENTS_DIR, `${name}.json`), 'utf8')) as T;
+}
+
+export function eventNames(prefix: string): string[] {
+  return readdirSync(EVENTS_DIR)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+}
+
+/** An API Gateway HTTP API (payload 2.0) event, for cases no sample event covers. */
+export function httpApiEvent(method: string, rawPath: string, body?: string, headers: Record<string, string> = {}): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey: `${method} ${rawPath}`,
+    rawPath,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', host: 'cds.example.org', ...headers },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'test',
+      domainName: 'cds.example.org',
+      domainPrefix: 'cds',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'vitest' },
+      requestId: 'test-request',
+      routeKey: `${method} ${rawPath}`,
+      stage: '$default',
+      time: '28/Nov/2026:12:00:00 +0000',
+      timeEpoch: 0,
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+export function lambdaContext(requestId = 'test-request-id'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:test',
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: '/aws/lambda/test',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 5000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export type Invoke = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/** The parsed JSON body of a result. */
+export function bodyOf<T = Record<string, unknown>>(result: HttpResult): T {
+  return JSON.parse(result.body) as T;
+}
