@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../functions/core/index.js';
 import type { EvaluationResult, PatientFacts } from '../../functions/core/types.js';
@@ -270,4 +271,12 @@ describe('knowledge base rules', () => {
       });
     });
   }
+});
+
+describe('README', () => {
+  it('lists every rule id', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+    for (const id of SPEC_RULE_IDS) expect(readme, id).toContain(`\`${id}\``);
+  });
 });
