@@ -48,5 +48,5 @@ const context = {
 } satisfies Context;
 
 const { handler } = await target.load();
-const result = await handler(event, context);
+const result = await (handler as (event: unknown, context: Context) => Promise<unknown>)(event, context);
 stdoutWrite(`${JSON.stringify(result)}\n`);

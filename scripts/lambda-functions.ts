@@ -1,5 +1,8 @@
 import type { Context } from 'aws-lambda';
 
+/** A Lambda handler as middy exports it: called with the event and the context. */
+export type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
+
 /** The HTTP shape of an event, enough to route it (API Gateway payload 2.0 or 1.0). */
 export interface HttpEventLike {
   version?: string;
@@ -14,7 +17,7 @@ export interface LambdaFunction {
   name: string;
   /** Does this function serve the method and path? Mirrors serverless.yml's httpApi events. */
   serves(method: string, path: string): boolean;
-  load(): Promise<{ handler: (event: unknown, context: Context) => Promise<unknown> }>;
+  load(): Promise<{ handler: LambdaHandler }>;
 }
 
 /** Every HTTP function of serverless.yml; a test checks this table against the packaged template. */

@@ -14,8 +14,6 @@ export const quietPatient: PatientFacts = Object.freeze({
   order: { drug: 'imatinib', dailyDoseMg: 400, status: 'active', prednisoneCoTherapy: true },
 }) as PatientFacts;
 
-type Patch = { [key: string]: unknown };
-
 function merge(base: unknown, patch: unknown): unknown {
   if (patch === undefined) return undefined;
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
@@ -29,6 +27,6 @@ function merge(base: unknown, patch: unknown): unknown {
 }
 
 /** A fresh copy of `base` with `patch` deep-merged in; `undefined` in the patch deletes a key. */
-export function withFacts(patch: Patch, base: PatientFacts = quietPatient): PatientFacts {
+export function withFacts(patch: object, base: PatientFacts = quietPatient): PatientFacts {
   return merge(structuredClone(base), patch) as PatientFacts;
 }

@@ -8,7 +8,7 @@ const parse = jsonBody({ maxBytes: 1024, maxDepth: 4 }).before!;
 
 function run(event: JsonEvent): HttpError | JsonEvent {
   try {
-    void parse({ event, context: {} as never, response: undefined, error: undefined, internal: {} });
+    void parse({ event, context: {} as never, response: undefined, error: null, internal: {} });
     return event;
   } catch (error) {
     return error as HttpError;

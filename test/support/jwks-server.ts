@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
+
+/**
+ * An EHR for tests: a JWKS served on 127.0.0.1 at a free port, and tokens signed the way the public
+ * CDS Hooks sandbox signs them (ES384, `typ: JWT`, `kid`, `jku` pointing at the JWKS; iss, sub,
+ * aud, exp = iat + 300, iat, jti).
+ */
+
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/** The sandbox's issuer and client id. */
+export const SANDBOX_ISSUER = 'https://sandbox.cds-hooks.org';
+export const SANDBOX_CLIENT_ID = '48163c5e-88b5-4cb3-92d3-23b800caa927';
+
+/** A signing key with the kid and alg it is published under. */
+export interface SigningKey {
+  kid: string;
+  alg: 'ES256' | 'ES384' | 'RS256' | 'RS384';
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+/** How the server answers JWKS requests: with the keys, with a 500, or not at all. */
+export type JwksBehaviour = 'serve' | 'fail' | 'hang';
+
+export interface JwksServer {
+  /** URL of the served JWKS, `http://127.0.0.1:<port>/.well-known/jwks.json`. */
+  jwksUrl: string;
+  /** The published keys: an ES384 key (the default signer) and an RS256 key. */
+  es384: SigningKey;
+  rs256: SigningKey;
+  /** How many times the JWKS has been requested. */
+  readonly jwksRequests: number;
+  setBehaviour(behaviour: JwksBehaviour): void;
+  /**
+   * A token as the sandbox makes it. `claims` and `header` override the defaults; an override of
+   * `undefined` removes that member. `key` signs (the ES384 key by default); its alg and kid go into
+   * the header unless `header` says otherwise.
+   */
+  signToken(claims?: JWTPayload, header?: Partial<JWTHeaderParameters>, key?: SigningKey): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface JwksServerOptions {
+  /** The `aud` of tokens: the URL of the CDS service called. */
+  audience: string;
+  /** The current time in epoch milliseconds, for iat and exp; Date.now by default. */
+  now?: () => number;
+  issuer?: string;
+}
+
+/** A fresh key pair, published under `kid`. */
+export async function newSigningKey(alg: SigningKey['alg'], kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+/** Signs `claims` under `header` as given, with nothing added. */
+export async function signWith(key: SigningKey, header: Partial<JWTHeaderParameters>, claims: JWTPayload): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, ...header } as JWTHeaderParameters).sign(key.privateKey);
+}
+
+/** A token with `alg: none` and no signature, as an attacker would write it. */
+export function unsignedToken(header: Record<string, unknown>, claims: JWTPayload): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'none', ...header })}.${encode(claims)}.`;
+}
+
+export async function startJwksServer(options: JwksServerOptions): Promise<JwksServer> {
+  const now = options.now ?? Date.now;
+  const issuer = options.issuer ?? SANDBOX_ISSUER;
+  const [es384, rs256] = await Promise.all([newSigningKey('ES384', 'sandbox-es384'), newSigningKey('RS256', 'sandbox-rs256')]);
+  const body = JSON.stringify({ keys: [es384.publicJwk, rs256.publicJwk] });
+  let behaviour: JwksBehaviour = 'serve';
+  let jwksRequests = 0;
+
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url !== JWKS_PATH) {
+      response.writeHead(404).end();
+      return;
+    }
+    jwksRequests++;
+    if (behaviour === 'hang') return;
+    if (behaviour === 'fail') response.writeHead(500).end();
+    else response.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const jwksUrl = `http://127.0.0.1:${port}${JWKS_PATH}`;
+
+  return {
+    jwksUrl,
+    es384,
+    rs256,
+    get jwksRequests() {
+      return jwksRequests;
+    },
+    setBehaviour(next) {
+      behaviour = next;
+    },
+    async signToken(claims = {}, header = {}, key = es384) {
+      const iat = Math.floor(now() / 1000);
+      const defaults: JWTPayload = { iss: issuer, sub: SANDBOX_CLIENT_ID, aud: options.audience, exp: iat + 300, iat, jti: randomUUID() };
+      return signWith(key, { typ: 'JWT', kid: key.kid, jku: jwksUrl, ...header }, { ...defaults, ...claims });
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
