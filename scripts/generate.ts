@@ -1,7 +1,8 @@
 /**
  * `npm run generate` (run before test, build, start, invoke and bench): checks the rule files and
- * embeds them, and compiles the JSON Schema validators ahead of time, into
- * functions/core/generated/. A broken rule file stops here with the file and the problem named.
+ * embeds them into functions/core/generated/, and compiles the JSON Schema validators ahead of
+ * time beside the modules that use them. A broken rule file stops here with the file and the
+ * problem named; `--out` moves only the knowledge base (tests use it on broken copies of rules/).
  *
  *   tsx scripts/generate.ts [--rules <dir>] [--out <dir>]
  */
@@ -20,9 +21,11 @@ const { values: args } = parseArgs({
   },
 });
 
-/** Schemas compiled to standalone validators, by output name. */
+/** Schemas compiled to standalone validators, by output path (beside the module that uses each). */
 const validators: Record<string, string> = {
-  'validate-patient-facts': 'schemas/patient-facts.schema.json',
+  'functions/core/generated/validate-patient-facts': 'schemas/patient-facts.schema.json',
+  'functions/adapters/cds-hooks/generated/validate-cds-hooks-request': 'schemas/cds-hooks-request.schema.json',
+  'functions/adapters/cds-hooks/generated/validate-cds-hooks-feedback': 'schemas/cds-hooks-feedback.schema.json',
 };
 
 function readSchema(file: string): object {
@@ -33,7 +36,7 @@ function readSchema(file: string): object {
 }
 
 function compileValidator(schemaFile: string): string {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, messages: false, code: { source: true, optimize: true } });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, messages: false, code: { source: true, optimize: true } });
   return standaloneCode(ajv, ajv.compile(readSchema(schemaFile)));
 }
 
@@ -66,9 +69,10 @@ function main(): void {
   }
   mkdirSync(outDir, { recursive: true });
   writeIfChanged(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
-  for (const [name, schemaFile] of Object.entries(validators)) {
-    writeIfChanged(path.join(outDir, `${name}.cjs`), compileValidator(schemaFile));
-    writeIfChanged(path.join(outDir, `${name}.d.cts`), VALIDATOR_TYPES);
+  for (const [output, schemaFile] of Object.entries(validators)) {
+    mkdirSync(path.dirname(path.join(root, output)), { recursive: true });
+    writeIfChanged(path.join(root, `${output}.cjs`), compileValidator(schemaFile));
+    writeIfChanged(path.join(root, `${output}.d.cts`), VALIDATOR_TYPES);
   }
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
