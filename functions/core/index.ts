@@ -3,6 +3,6 @@
  * Free of AWS, HTTP and CDS Hooks code.
  */
 export { evaluate } from './evaluate.js';
-export { knowledgeBaseInfo } from './knowledge-base.js';
+export { knowledgeBaseInfo, sourceLabel } from './knowledge-base.js';
 export { InvalidPatientFactsError, type FactProblem } from './validate-facts.js';
 export type * from './types.js';

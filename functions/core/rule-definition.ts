@@ -54,11 +54,20 @@ export interface RuleDefinition {
   event: { type: string; params: FindingContent };
 }
 
-/** What `npm run generate` embeds: the validated rule files and their digest. */
+export interface Source {
+  /** A short name for the source, for a CDS Hooks card's `source.label`. */
+  label: string;
+  citation: string;
+  pmid: string | null;
+  url: string;
+}
+
+/** What `npm run generate` embeds: the validated rule files, their sources and their digest. */
 export interface CompiledKnowledgeBase {
   id: string;
   version: string;
   digest: string;
+  sources: Record<string, Source>;
   rules: RuleDefinition[];
 }
 

@@ -86,6 +86,10 @@ function expectation(error: ErrorObject): string {
       return `at most ${String(p.limit)} items`;
     case 'minItems':
       return `at least ${String(p.limit)} item(s)`;
+    case 'maxProperties':
+      return `at most ${String(p.limit)} members`;
+    case 'pattern':
+      return `a string of the form ${String(p.pattern)}`;
     default:
       return `a value that satisfies "${error.keyword}"`;
   }
@@ -95,6 +99,8 @@ function expectation(error: ErrorObject): string {
 export function describeErrors(errors: readonly ErrorObject[], data: unknown): FactProblem[] {
   const problems = new Map<string, FactProblem>();
   for (const error of errors) {
+    // An `if`/`then` failure is always reported again by the keyword inside `then`, at its field.
+    if (error.keyword === 'if') continue;
     const p = error.params as Record<string, unknown>;
     let problem: FactProblem;
     if (error.keyword === 'additionalProperties') {

@@ -41,7 +41,7 @@ export function formatProblem({ file, where, problem }: RuleFileProblem): string
 interface KnowledgeBaseFile {
   id: string;
   version: string;
-  sources: Record<string, { citation: string; pmid: string | null; url: string }>;
+  sources: Record<string, { label: string; citation: string; pmid: string | null; url: string }>;
 }
 
 interface SchemaNode {
@@ -229,7 +229,7 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
 
   return {
     files: files.map(rel),
-    knowledgeBase: { id: meta.id, version: meta.version, digest: digestOf(rulesDir), rules: embedded },
+    knowledgeBase: { id: meta.id, version: meta.version, digest: digestOf(rulesDir), sources: meta.sources, rules: embedded },
   };
 }
 
