@@ -17,10 +17,10 @@ const root = path.resolve(import.meta.dirname, '..');
 /** Code targets Node 20 (these machines) while Lambda runs nodejs22.x. */
 const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', legalComments: 'none' };
 
-export const lambdaBuildOptions = (name: string): BuildOptions => ({
+export const lambdaBuildOptions = (file: string): BuildOptions => ({
   ...common,
-  entryPoints: [path.join(root, `functions/handlers/${name}.ts`)],
-  outfile: path.join(root, `dist/lambda/${name}.cjs`),
+  entryPoints: [path.join(root, `functions/handlers/${file}.ts`)],
+  outfile: path.join(root, `dist/lambda/${file}.cjs`),
   format: 'cjs',
   minify: true,
   sourcemap: 'external',
@@ -32,14 +32,14 @@ export const lambdaBuildOptions = (name: string): BuildOptions => ({
 
 async function main(): Promise<void> {
   rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-  for (const { name } of lambdaFunctions) await build(lambdaBuildOptions(name));
+  for (const { file } of lambdaFunctions) await build(lambdaBuildOptions(file));
   const library: BuildOptions = { ...common, entryPoints: [path.join(root, 'functions/core/index.ts')], external: ['json-rules-engine'] };
   await build({ ...library, format: 'esm', outfile: path.join(root, 'dist/lib/index.mjs') });
   await build({ ...library, format: 'cjs', outfile: path.join(root, 'dist/lib/index.cjs') });
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.lib.json')], {
     stdio: 'inherit',
   });
-  console.error(`built ${lambdaFunctions.map((f) => `dist/lambda/${f.name}.cjs`).join(', ')} and dist/lib`);
+  console.error(`built ${lambdaFunctions.map((f) => `dist/lambda/${f.file}.cjs`).join(', ')} and dist/lib`);
 }
 
 await main();

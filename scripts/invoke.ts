@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { functionFor, type HttpEventLike } from './lambda-functions.js';
+import { localEhr } from './local-ehr.js';
 
 const stdoutWrite = process.stdout.write.bind(process.stdout);
 // Logs and any stray output go to stderr, so stdout carries the result alone.
@@ -47,6 +48,11 @@ const context = {
   succeed: () => undefined,
 } satisfies Context;
 
+if (target.name === 'cdsHooks') {
+  // A stand-in EHR signs the sample events; verification stays on (scripts/local-ehr.ts).
+  const host = (event as { headers?: Record<string, string> }).headers?.host ?? 'localhost';
+  await (await localEhr(`https://${host}`)).sign(event as Parameters<Awaited<ReturnType<typeof localEhr>>['sign']>[0]);
+}
 const { handler } = await target.load();
 const result = await (handler as (event: unknown, context: Context) => Promise<unknown>)(event, context);
 stdoutWrite(`${JSON.stringify(result)}\n`);

@@ -15,6 +15,8 @@ export interface HttpEventLike {
 export interface LambdaFunction {
   /** Function name in serverless.yml. */
   name: string;
+  /** Handler module in functions/handlers/ and bundle in dist/lambda/ (`<file>.cjs`). */
+  file: string;
   /** Does this function serve the method and path? Mirrors serverless.yml's httpApi events. */
   serves(method: string, path: string): boolean;
   load(): Promise<{ handler: LambdaHandler }>;
@@ -24,8 +26,15 @@ export interface LambdaFunction {
 export const lambdaFunctions: readonly LambdaFunction[] = [
   {
     name: 'evaluate',
+    file: 'evaluate',
     serves: (_method, path) => path === '/evaluate',
     load: () => import('../functions/handlers/evaluate.js'),
+  },
+  {
+    name: 'cdsHooks',
+    file: 'cds-hooks',
+    serves: (_method, path) => path === '/cds-services' || path.startsWith('/cds-services/'),
+    load: () => import('../functions/handlers/cds-hooks.js'),
   },
 ];
 

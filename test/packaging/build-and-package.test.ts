@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lambdaFunctions } from '../../scripts/lambda-functions.js';
+import { functionFor, lambdaFunctions, type HttpEventLike } from '../../scripts/lambda-functions.js';
+import { eventNames, loadEvent } from '../support/events.js';
 import { packageService, resourcesOfType, ROOT, type CfnTemplate } from '../support/serverless.js';
 
 /** One build for the whole file: `npm run build` starts by emptying dist/. */
@@ -14,7 +15,7 @@ describe('serverless package (offline, no credentials)', () => {
   it('deploys one function per handler, on nodejs22.x, from its esbuild bundle', () => {
     const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([, r]) => r.Properties);
 
-    expect(functions.map((f) => f.Handler).sort()).toEqual(lambdaFunctions.map((f) => `dist/lambda/${f.name}.handler`).sort());
+    expect(functions.map((f) => f.Handler).sort()).toEqual(lambdaFunctions.map((f) => `dist/lambda/${f.file}.handler`).sort());
     for (const fn of functions) expect(fn.Runtime).toBe('nodejs22.x');
   });
 
@@ -24,6 +25,31 @@ describe('serverless package (offline, no credentials)', () => {
 
     expect(routes).toContain('ANY /evaluate');
     for (const integration of integrations) expect(integration.PayloadFormatVersion).toBe('2.0');
+  });
+
+  it('routes the CDS Hooks paths to the cdsHooks function', () => {
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+
+    expect(routes).toEqual(expect.arrayContaining(['GET /cds-services', 'POST /cds-services/{id}', 'POST /cds-services/{id}/feedback']));
+  });
+
+  it('routes every sample event, in the template, to the function npm run invoke sends it to', () => {
+    const integrationFunction = new Map(
+      resourcesOfType(template, 'AWS::ApiGatewayV2::Integration').map(([name, r]) => [name, r.Properties.IntegrationUri['Fn::GetAtt'][0] as string]),
+    );
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => {
+      const [method, path] = (r.Properties.RouteKey as string).split(' ');
+      const integration = (r.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref;
+      return { method, pattern: new RegExp(`^${path!.replace(/\{[^/]+\}/g, '[^/]+')}$`), fn: integrationFunction.get(integration)! };
+    });
+    for (const name of eventNames('')) {
+      const event = loadEvent<HttpEventLike>(name);
+      const method = event.requestContext?.http?.method ?? event.httpMethod ?? '';
+      const path = event.rawPath ?? event.path ?? '';
+      const route = routes.find((r) => (r.method === method || r.method === 'ANY') && r.pattern.test(path));
+      const target = functionFor(event);
+      expect(route?.fn.toLowerCase(), name).toBe(`${target?.name}LambdaFunction`.toLowerCase());
+    }
   });
 
   it('sets a log retention on every function log group', () => {

@@ -38,9 +38,24 @@ describe('npm run invoke', () => {
     expect(run.stderr).toContain('cannot read events/no-such-event.json');
   });
 
+  it('runs a CDS Hooks event with JWT verification on, signed by a stand-in EHR', () => {
+    const run = npmInvoke('events/cds-hooks.order-sign-fip1l1-pdgfra.json');
+
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect((JSON.parse(result.body) as { cards: unknown[] }).cards.length).toBeGreaterThan(0);
+  });
+
+  it('answers the forged-token event with 401, since verification stays on', () => {
+    expect((JSON.parse(npmInvoke('events/cds-hooks.order-sign-bad-jwt.json').stdout) as { statusCode: number }).statusCode).toBe(401);
+  });
+
   it('routes an event to the function that its method and path map to', () => {
     expect(functionFor(loadEvent('evaluate.kit-d816v-positive'))?.name).toBe('evaluate');
     expect(functionFor(loadEvent('evaluate.rest-api-v1-kit-d816v'))?.name).toBe('evaluate');
+    expect(functionFor(loadEvent('cds-hooks.discovery'))?.name).toBe('cdsHooks');
+    expect(functionFor(loadEvent('cds-hooks.feedback'))?.name).toBe('cdsHooks');
     expect(functionFor({ rawPath: '/nowhere', requestContext: { http: { method: 'GET' } } })).toBeUndefined();
   });
 });

@@ -54,7 +54,9 @@ export class HttpError extends Error {
 export const badRequest = (detail: string, problems: FieldProblem[] = []) =>
   new HttpError(400, 'Bad Request', detail, problems);
 
-export const unauthorized = () => new HttpError(401, 'Unauthorized', 'The request could not be authenticated.');
+/** RFC 6750: a 401 names the scheme it expects. */
+export const unauthorized = () =>
+  new HttpError(401, 'Unauthorized', 'The request could not be authenticated.', [], { 'WWW-Authenticate': 'Bearer' });
 
 export const notFound = () => new HttpError(404, 'Not Found', 'No such resource.');
 

@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -15,16 +15,28 @@ export const LIMITS = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 
 const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
 
 /**
- * The middy chain every HTTP function shares. onError runs in reverse order, so problemResponses
- * builds the error response first and the CORS and security headers are added to it afterwards.
+ * The middy chain every HTTP function shares, with `guards` (authentication) run before the body is
+ * read. onError runs in reverse order, so problemResponses builds the error response first and the
+ * CORS and security headers are added to it afterwards. CORS answers preflights itself.
  */
-export function httpService(handler: (event: JsonEvent, context: Context) => Promise<HttpResult>) {
+export function httpService(
+  handler: (event: JsonEvent, context: Context) => Promise<HttpResult>,
+  guards: MiddlewareObj<JsonEvent>[] = [],
+) {
   return middy<JsonEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
-    .use(httpCors({ origins: allowedOrigins, headers: 'Content-Type, Authorization', methods: 'GET, POST, OPTIONS' }))
+    .use(
+      httpCors({
+        origins: allowedOrigins,
+        headers: 'Content-Type, Authorization',
+        methods: 'GET, POST, OPTIONS',
+        disableBeforePreflightResponse: false,
+      }),
+    )
     .use(problemResponses(logger))
+    .use(guards as MiddlewareObj<JsonEvent, HttpResult, Error, Context>[])
     .use(jsonBody({ maxBytes: LIMITS.maxBodyBytes, maxDepth: LIMITS.maxJsonDepth }))
     .handler(handler);
 }

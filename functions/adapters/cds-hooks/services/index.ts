@@ -1,0 +1,11 @@
+import type { CdsService } from '../cds-service.js';
+import { imatinibOrderSelect } from './imatinib-order-select.js';
+import { imatinibOrderSign } from './imatinib-order-sign.js';
+
+/** Every CDS service this function offers; discovery lists them in this order. */
+export const cdsServices: readonly CdsService[] = [imatinibOrderSelect, imatinibOrderSign];
+
+export const serviceById = (id: string): CdsService | undefined => cdsServices.find((s) => s.definition.id === id);
+
+/** The discovery document (CDS Hooks 2.0): only the public definition of each service. */
+export const discoveryDocument = () => ({ services: cdsServices.map((s) => s.definition) });

@@ -1,0 +1,321 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { HttpEvent } from '../../functions/adapters/http/http-event.js';
+import type { Card } from '../../functions/adapters/cds-hooks/cards.js';
+import { bodyOf, lambdaContext, loadEvent, type Invoke } from '../support/events.js';
+import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
+import { newSigningKey, SANDBOX_ISSUER, startJwksServer, unsignedToken, type JwksServer } from '../support/jwks-server.js';
+import { schemaValidator } from '../support/schemas.js';
+
+const BASE = 'https://cds.example.org';
+const validResponse = schemaValidator('cds-hooks-response.schema.json');
+
+let jwks: JwksServer;
+let invoke: Invoke;
+
+type MutableEvent = HttpEvent & { headers: Record<string, string>; body?: string; rawPath: string };
+
+/** A sample event, its body changed by `edit`, signed the way the public sandbox signs calls. */
+async function signedEvent(name: string, edit: (body: any) => void = () => undefined, token?: string): Promise<MutableEvent> {
+  const event = loadEvent<MutableEvent>(name);
+  if (event.body) {
+    const body = JSON.parse(event.body);
+    edit(body);
+    event.body = JSON.stringify(body);
+  }
+  event.headers.authorization = `Bearer ${token ?? (await jwks.signToken({ aud: `${BASE}${event.rawPath}` }))}`;
+  return event;
+}
+
+const cardsOf = (result: { body: string }) => bodyOf<{ cards: Card[] }>(result as never).cards;
+const ruleIdsOf = (cards: Card[]) => cards.map((c) => c.source.topic?.code ?? 'missing-facts');
+
+beforeAll(async () => {
+  jwks = await startJwksServer({ audience: `${BASE}/cds-services` });
+  vi.stubEnv('CDS_JWT_VERIFICATION', 'on');
+  vi.stubEnv('CDS_PUBLIC_BASE_URL', BASE);
+  vi.stubEnv('CDS_TRUSTED_ISSUERS', JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl }]));
+  vi.resetModules();
+  invoke = (await import('../../functions/handlers/cds-hooks.js')).handler as unknown as Invoke;
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await jwks.close();
+});
+
+describe('CDS Hooks discovery', () => {
+  it('lists an order-select and an order-sign service with prefetch templates and usage requirements', async () => {
+    const result = await invoke(await signedEvent('cds-hooks.discovery'), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    const { services } = bodyOf<{ services: Record<string, any>[] }>(result);
+    expect(services.map((s) => [s.id, s.hook])).toEqual([
+      ['imatinib-sm-order-select', 'order-select'],
+      ['imatinib-sm-order-sign', 'order-sign'],
+    ]);
+    for (const service of services) {
+      expect(service.prefetch.patient).toBe('Patient/{{context.patientId}}');
+      expect(Object.values(service.prefetch).every((t) => String(t).includes('{{context.patientId}}'))).toBe(true);
+      expect(service.usageRequirements).toMatch(/LOINC/);
+      expect(service.description.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
+  it('answers the FIP1L1-PDGFRA patient with the expected cards, most urgent first', async () => {
+    const result = await invoke(await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra'), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    const cards = cardsOf(result);
+    expect(validResponse({ cards }), JSON.stringify(validResponse.errors)).toBe(true);
+    expect(ruleIdsOf(cards)).toEqual([
+      'eosinophilia-cardiac-screen',
+      'fip1l1-pdgfra-favourable',
+      'fip1l1-pdgfra-starting-dose',
+      'trial-regimen-prednisone',
+      'baseline-monitoring',
+      'missing-facts',
+    ]);
+  });
+
+  it('suggests updating the draft order to 100 mg once daily, on the 100 mg tablet, as the whole resource', async () => {
+    const event = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra');
+    const draft = JSON.parse(event.body!).context.draftOrders.entry[0].resource;
+
+    const card = cardsOf(await invoke(event, lambdaContext())).find((c) => c.source.topic?.code === 'fip1l1-pdgfra-starting-dose')!;
+
+    expect(card.selectionBehavior).toBe('at-most-one');
+    const [action] = card.suggestions![0]!.actions;
+    expect(action).toMatchObject({ type: 'update', resource: { resourceType: 'MedicationRequest', id: draft.id, status: 'draft', subject: draft.subject } });
+    expect(action!.resource!.dosageInstruction).toEqual([
+      expect.objectContaining({ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: expect.objectContaining({ value: 100, code: 'mg' }) }] }),
+    ]);
+    expect(action!.resource!.medicationCodeableConcept!.coding![0]).toMatchObject({ code: '403878', display: 'imatinib 100 MG Oral Tablet' });
+  });
+
+  it('suggests creating a prednisone order for 2 weeks and leaves its dose to the prescriber', async () => {
+    const card = cardsOf(await invoke(await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra'), lambdaContext())).find(
+      (c) => c.source.topic?.code === 'trial-regimen-prednisone',
+    )!;
+
+    const resource = card.suggestions![0]!.actions[0]!.resource!;
+    expect(card.suggestions![0]!.actions[0]!.type).toBe('create');
+    expect(resource.medicationCodeableConcept!.coding![0]).toMatchObject({ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '8640' });
+    expect(resource.dosageInstruction![0]!.timing!.repeat!.boundsDuration).toMatchObject({ value: 14, code: 'd' });
+    expect(resource.dosageInstruction![0]).not.toHaveProperty('doseAndRate');
+  });
+
+  it('gives warning and critical cards override reasons, and cites the evidence in the detail', async () => {
+    const cards = cardsOf(await invoke(await signedEvent('cds-hooks.order-select-kit-d816v'), lambdaContext()));
+    const caveat = cards.find((c) => c.source.topic?.code === 'kit-d816v-caveat')!;
+
+    expect(caveat.indicator).toBe('warning');
+    expect(caveat.overrideReasons!.length).toBeGreaterThan(0);
+    expect(caveat.detail).toContain('https://pubmed.ncbi.nlm.nih.gov/16779792/');
+    expect(caveat.detail).toContain('**Why this card:** KIT D816V is detected.');
+    expect(cards.filter((c) => c.indicator === 'info').every((c) => c.overrideReasons === undefined)).toBe(true);
+  });
+
+  it('lists what is not on record on a card of its own', async () => {
+    const cards = cardsOf(await invoke(await signedEvent('cds-hooks.order-select-kit-d816v'), lambdaContext()));
+    const missing = cards.at(-1)!;
+
+    expect(missing.summary).toMatch(/^Not on record/);
+    expect(missing.detail).toContain('`patient.hepaticImpairment`');
+    expect(missing.detail).toContain('`molecular.kitOtherMutations`');
+  });
+
+  it('gives the same card uuids for the same hook instance', async () => {
+    const first = cardsOf(await invoke(await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra'), lambdaContext()));
+    const second = cardsOf(await invoke(await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra'), lambdaContext()));
+
+    expect(second.map((c) => c.uuid)).toEqual(first.map((c) => c.uuid));
+    expect(new Set(first.map((c) => c.uuid)).size).toBe(first.length);
+  });
+
+  it('answers a request without an imatinib order with no cards', async () => {
+    const result = await invoke(await signedEvent('cds-hooks.order-sign-no-imatinib'), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ cards: [] });
+  });
+
+  it('checks only the selected orders on order-select', async () => {
+    const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
+      body.context.selections = ['MedicationRequest/some-other-order'];
+    });
+
+    expect(bodyOf(await invoke(event, lambdaContext()))).toEqual({ cards: [] });
+  });
+});
+
+describe('CDS Hooks prefetch', () => {
+  let fhir: FhirServer;
+  const prefetch = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body).prefetch;
+
+  beforeAll(async () => {
+    fhir = await startFhirServer(prefetch);
+  });
+  afterAll(() => fhir.close());
+
+  const withoutPrefetch = (edit: (body: any) => void = () => undefined) =>
+    signedEvent('cds-hooks.order-sign-fip1l1-pdgfra', (body) => {
+      delete body.prefetch;
+      body.fhirServer = fhir.url;
+      body.fhirAuthorization = { access_token: 'fhir-access-token', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds-service' };
+      edit(body);
+    });
+
+  it('reads what was not prefetched from fhirServer with the bearer token, and answers as if prefetched', async () => {
+    fhir.setBehaviour('serve');
+    const prefetched = ruleIdsOf(cardsOf(await invoke(await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra'), lambdaContext())));
+
+    const result = await invoke(await withoutPrefetch(), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(ruleIdsOf(cardsOf(result))).toEqual(prefetched);
+    expect(fhir.authorizations.slice(-5)).toEqual(Array(5).fill('Bearer fhir-access-token'));
+    expect(fhir.paths.slice(-5)).toContain('/fhir/Patient/pt-4821');
+  });
+
+  it('fetches only the keys the EHR did not send, and takes a null key as "nothing found"', async () => {
+    fhir.setBehaviour('serve');
+    const before = fhir.paths.length;
+
+    const event = await withoutPrefetch((body) => {
+      body.prefetch = { ...prefetch, medications: null };
+      delete body.prefetch.conditions;
+    });
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(fhir.paths.slice(before).map((p) => p.split('?')[0])).toEqual(['/fhir/Condition']);
+  });
+
+  it.each([
+    ['answers 500', 'fail'],
+    ['sends more than 2 MB', 'huge'],
+  ] as const)('answers 412 when the FHIR server %s', async (_what, behaviour) => {
+    fhir.setBehaviour(behaviour);
+
+    const result = await invoke(await withoutPrefetch(), lambdaContext());
+
+    expect(result.statusCode).toBe(412);
+    expect(result.body).not.toContain('fhir-access-token');
+  });
+
+  it('answers 412 within its deadline when the FHIR server does not answer', async () => {
+    fhir.setBehaviour('hang');
+    const started = Date.now();
+
+    const result = await invoke(await withoutPrefetch(), lambdaContext());
+
+    expect(result.statusCode).toBe(412);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('answers 412 when nothing was prefetched and the FHIR server cannot be reached', async () => {
+    const result = await invoke(await signedEvent('cds-hooks.order-sign-missing-prefetch'), lambdaContext());
+
+    expect(result.statusCode).toBe(412);
+    expect(bodyOf(result).detail).toMatch(/patient, labs, variants, conditions, medications/);
+  });
+});
+
+describe('CDS Hooks security', () => {
+  const serviceEvent = 'cds-hooks.order-sign-fip1l1-pdgfra';
+  const aud = `${BASE}/cds-services/imatinib-sm-order-sign`;
+
+  it.each<[string, () => Promise<string | undefined>]>([
+    ['no token', async () => undefined],
+    ['an unsigned token (alg none)', async () => unsignedToken({ alg: 'none', typ: 'JWT', kid: jwks.es384.kid }, { iss: SANDBOX_ISSUER, aud, exp: Math.floor(Date.now() / 1000) + 60, iat: Math.floor(Date.now() / 1000), jti: 'none-1' })],
+    ['a token for another service URL', () => jwks.signToken({ aud: `${BASE}/cds-services/imatinib-sm-order-select` })],
+    ['an expired token', () => jwks.signToken({ aud, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 })],
+    ['a token from an issuer not on the allowlist', () => jwks.signToken({ aud, iss: 'https://ehr.example.net' })],
+    ['a token whose jku points at the signer\'s own keys', async () => jwks.signToken({ aud }, { jku: 'https://attacker.example/jwks.json' })],
+    ['a token signed by a key not in the JWKS', async () => jwks.signToken({ aud }, {}, await newSigningKey('ES384', jwks.es384.kid))],
+    ['a token without kid', () => jwks.signToken({ aud }, { kid: undefined })],
+  ])('answers 401, without detail, to %s', async (_what, makeToken) => {
+    const event = loadEvent<MutableEvent>(serviceEvent);
+    const token = await makeToken();
+    if (token === undefined) delete event.headers.authorization;
+    else event.headers.authorization = `Bearer ${token}`;
+
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(401);
+    expect(result.headers['WWW-Authenticate']).toBe('Bearer');
+    expect(bodyOf(result)).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The request could not be authenticated.', requestId: 'test-request-id' });
+  });
+
+  it('answers 401 to a replayed token', async () => {
+    const token = await jwks.signToken({ aud });
+    const first = await invoke(await signedEvent(serviceEvent, undefined, token), lambdaContext());
+
+    const replay = await invoke(await signedEvent(serviceEvent, undefined, token), lambdaContext());
+
+    expect(first.statusCode).toBe(200);
+    expect(replay.statusCode).toBe(401);
+  });
+
+  it('answers 401 to the sample event with a forged token', async () => {
+    expect((await invoke(loadEvent('cds-hooks.order-sign-bad-jwt'), lambdaContext())).statusCode).toBe(401);
+  });
+
+  it('answers a CORS preflight without a token', async () => {
+    const event = loadEvent<MutableEvent>(serviceEvent);
+    delete event.headers.authorization;
+    (event.requestContext as { http: { method: string } }).http.method = 'OPTIONS';
+    event.headers.origin = 'https://sandbox.cds-hooks.org';
+
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(204);
+    expect(result.headers['Access-Control-Allow-Headers']).toContain('Authorization');
+  });
+});
+
+describe('CDS Hooks request validation', () => {
+  it.each<[string, string, (body: any) => void, string]>([
+    ['a request without patientId', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => delete b.context.patientId, '$.context.patientId'],
+    ['draftOrders that are not a Bundle', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => (b.context.draftOrders.resourceType = 'List'), '$.context.draftOrders.resourceType'],
+    ['an order-select request without selections', 'cds-hooks.order-select-kit-d816v', (b) => delete b.context.selections, '$.context.selections'],
+    ['a request for the other hook', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => Object.assign(b, { hook: 'order-select' }) && (b.context.selections = ['MedicationRequest/draft-imatinib-2']), '$.hook'],
+    ['fhirAuthorization without fhirServer fields', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => (b.fhirAuthorization = { token_type: 'Bearer' }), '$.fhirAuthorization.access_token'],
+  ])('answers 400 naming the field for %s', async (_what, name, edit, path) => {
+    const result = await invoke(await signedEvent(name, edit), lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf<{ errors: { path: string }[] }>(result).errors.map((e) => e.path)).toContain(path);
+  });
+
+  it('answers 404 for a service it does not offer, and 405 for a GET on a service', async () => {
+    const unknown = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra');
+    unknown.rawPath = '/cds-services/warfarin-dosing';
+    (unknown.requestContext as { http: { path: string } }).http.path = unknown.rawPath;
+    unknown.pathParameters = { id: 'warfarin-dosing' };
+    unknown.headers.authorization = `Bearer ${await jwks.signToken({ aud: `${BASE}${unknown.rawPath}` })}`;
+    const get = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra');
+    (get.requestContext as { http: { method: string } }).http.method = 'GET';
+
+    expect((await invoke(unknown, lambdaContext())).statusCode).toBe(404);
+    expect((await invoke(get, lambdaContext())).statusCode).toBe(405);
+  });
+});
+
+describe('CDS Hooks feedback', () => {
+  it('accepts feedback on a card', async () => {
+    const result = await invoke(await signedEvent('cds-hooks.feedback'), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('answers 400 to feedback with an unknown outcome, or accepted without the suggestions', async () => {
+    const bogus = await signedEvent('cds-hooks.feedback', (b) => (b.feedback[0].outcome = 'ignored'));
+    const accepted = await signedEvent('cds-hooks.feedback', (b) => (b.feedback[0].outcome = 'accepted'));
+
+    expect((await invoke(bogus, lambdaContext())).statusCode).toBe(400);
+    expect((await invoke(accepted, lambdaContext())).statusCode).toBe(400);
+  });
+});

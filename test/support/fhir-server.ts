@@ -1,0 +1,59 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** How the server answers: with the resources, a 500, a body over any sane size, or not at all. */
+export type FhirBehaviour = 'serve' | 'fail' | 'huge' | 'hang';
+
+export interface FhirServer {
+  /** Base URL, `http://127.0.0.1:<port>/fhir`. */
+  url: string;
+  /** The Authorization header of each request, in order. */
+  readonly authorizations: (string | undefined)[];
+  readonly paths: string[];
+  setBehaviour(behaviour: FhirBehaviour): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A small FHIR server on 127.0.0.1 answering the service's prefetch queries from a prefetch object
+ * (the same data a CDS client would have prefetched), by resource type and, for Observations, by
+ * whether the query asks for the variant code.
+ */
+export async function startFhirServer(prefetch: Record<string, unknown>): Promise<FhirServer> {
+  let behaviour: FhirBehaviour = 'serve';
+  const authorizations: (string | undefined)[] = [];
+  const paths: string[] = [];
+  const answer = (request: IncomingMessage): unknown => {
+    const url = decodeURIComponent(request.url ?? '');
+    if (url.startsWith('/fhir/Patient/')) return prefetch.patient;
+    if (url.startsWith('/fhir/Observation?')) return url.includes('69548-6') ? prefetch.variants : prefetch.labs;
+    if (url.startsWith('/fhir/Condition?')) return prefetch.conditions;
+    if (url.startsWith('/fhir/MedicationRequest?')) return prefetch.medications;
+    return undefined;
+  };
+  const server = createServer((request, response) => {
+    authorizations.push(request.headers.authorization);
+    paths.push(request.url ?? '');
+    if (behaviour === 'hang') return;
+    if (behaviour === 'fail') {
+      response.writeHead(500).end();
+      return;
+    }
+    const body = behaviour === 'huge' ? JSON.stringify({ resourceType: 'Bundle', padding: 'x'.repeat(3 * 1024 * 1024) }) : JSON.stringify(answer(request) ?? null);
+    response.writeHead(answer(request) === undefined && behaviour === 'serve' ? 404 : 200, { 'content-type': 'application/fhir+json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/fhir`,
+    authorizations,
+    paths,
+    setBehaviour(next) {
+      behaviour = next;
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
