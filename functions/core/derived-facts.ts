@@ -27,12 +27,12 @@ const MEASURES = ['serumTryptaseNgMl', 'urinaryNMethylhistamine', 'boneMarrowMas
 /**
  * Fall from baseline to current, in percent of baseline (positive when the value went down).
  * Unknown when either value is missing; 0 when the baseline is 0, as nothing can fall below it.
- * Multiplying before dividing keeps round cases exact (120 -> 96 is exactly 20).
+ * Dividing first keeps huge (schema-valid) values finite; round cases stay exact (120 -> 96 is 20).
  */
 export function percentFall(baseline: unknown, current: unknown): number | undefined {
   if (typeof baseline !== 'number' || typeof current !== 'number') return undefined;
   if (baseline === 0) return 0;
-  return ((baseline - current) * 100) / baseline;
+  return ((baseline - current) / baseline) * 100;
 }
 
 const percentFallFromBaseline: DerivedFact = {

@@ -172,6 +172,7 @@ const cases: Record<string, Case[]> = {
   'response-tryptase': [
     ['100 -> 79.9 (20.1% fall)', tryptase(100, 79.9), 'fires'],
     ['120 -> 95.9', tryptase(120, 95.9), 'fires'],
+    ['1e307 -> 0 (huge, yet valid)', tryptase(1e307, 0), 'fires'],
     ['100 -> 80 (exactly 20%)', tryptase(100, 80), 'no'],
     ['120 -> 96 (exactly 20%)', tryptase(120, 96), 'no'],
     ['100 -> 130 (rise)', tryptase(100, 130), 'no'],
