@@ -1,0 +1,308 @@
+/**
+ * `npm run bench` (builds first): what evaluating the knowledge base costs, side by side, in one run
+ * on the same mix of facts: the JSON bodies of the valid sample events in events/.
+ *
+ * - stock: json-rules-engine as it comes, on the rule files whole (scripts/bench/stock-engine.ts);
+ * - evaluate: the product, `evaluate()` of functions/core;
+ * - handwritten: the same rules as plain TypeScript (scripts/bench/handwritten.ts), the limit;
+ * - handler: the deployed Lambda bundle dist/lambda/evaluate.cjs on the sample events themselves;
+ * plus the bundle's cold start against a bare `node`, its size, and resident memory growth over
+ * 100,000 evaluate() calls (in a fresh process, scripts/bench/memory.ts).
+ *
+ * Timings are per call (process.hrtime.bigint) after a warm-up, cycling through the mix; the
+ * handwritten rules are timed in batches of 1,000 calls, since one call is well under a microsecond.
+ * The four contestants take turns in short slices over several rounds, in a rotating order, so that
+ * they share the machine's conditions. Garbage collection is left to V8 while timing (a forced full
+ * collection before each slice shrinks the young generation and made the p99 of every contestant
+ * worse): p99 is mostly the scavenges a contestant's own allocations cause. ops/s is sequential
+ * throughput on one core: calls / time spent in them.
+ *
+ * `--json` prints one JSON object on stdout and nothing else; progress goes to stderr.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { Context } from 'aws-lambda';
+import { evaluate, type PatientFacts } from '../functions/core/index.js';
+import { measureColdStart, type ColdStart } from './bench/cold-start.js';
+import { handwrittenFiredRuleIds } from './bench/handwritten.js';
+import { measureMemoryGrowth, type MemoryGrowth } from './bench/memory.js';
+import { loadSamples, type Sample, type SampleEvent } from './bench/sample-events.js';
+import { Samples, round } from './bench/stats.js';
+import { createStockEngine, readRuleFiles, stockFactsOf } from './bench/stock-engine.js';
+
+// The bundle's Powertools logger reads its level when the bundle is loaded: silence it first.
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BUNDLE = path.join(ROOT, 'dist/lambda/evaluate.cjs');
+const JSON_OUTPUT = process.argv.includes('--json');
+
+const WARMUP_MS = 500;
+const ROUNDS = 6;
+const SLICE_MS = 500;
+const HANDWRITTEN_SLICE_MS = 150;
+const HANDWRITTEN_BATCH = 1_000;
+const RSS_CALLS = 100_000;
+const COLD_START_RUNS = 15;
+
+// stdout carries the result alone: anything else that writes there goes to stderr.
+const writeResult = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+type ContestantName = 'stock' | 'evaluate' | 'handwritten' | 'handler';
+type LambdaHandler = (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>;
+
+interface Contestant {
+  name: ContestantName;
+  samples: Samples;
+  /** Calls the contestant for about `ms` milliseconds; records the timings when `record`. */
+  slice(ms: number, record: boolean): Promise<void>;
+}
+
+// --- The handler's invocation ----------------------------------------------------------------------
+
+const lambdaContext: Context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'imatinib-sm-cds-bench-evaluate',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:imatinib-sm-cds-bench-evaluate',
+  memoryLimitInMB: '512',
+  awsRequestId: 'bench',
+  logGroupName: '/aws/lambda/imatinib-sm-cds-bench-evaluate',
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+/** A fresh copy of the parts of an event the middlewares write to, made outside the timed call. */
+const freshEvent = (event: SampleEvent): SampleEvent => ({ ...event, headers: { ...event.headers } });
+
+// --- Contestants ---------------------------------------------------------------------------------
+
+const now = () => process.hrtime.bigint();
+
+function perCall<T>(name: ContestantName, inputs: readonly T[], call: (input: T) => Promise<unknown>, prepare: (input: T) => T = (x) => x): Contestant {
+  const samples = new Samples(1 << 16);
+  let next = 0;
+  return {
+    name,
+    samples,
+    async slice(ms, record) {
+      const deadline = now() + BigInt(ms * 1e6);
+      let calls = 0;
+      let spent = 0n;
+      while (now() < deadline) {
+        const input = prepare(inputs[next++ % inputs.length]!);
+        const started = now();
+        await call(input);
+        const ns = now() - started;
+        if (record) samples.add(Number(ns) / 1e3);
+        calls++;
+        spent += ns;
+      }
+      if (record) {
+        samples.calls += calls;
+        samples.elapsedNs += spent;
+      }
+    },
+  };
+}
+
+/** Keeps the handwritten results alive, so the optimiser cannot drop the calls. */
+let sink = 0;
+
+function batched(name: ContestantName, inputs: readonly PatientFacts[], call: (facts: PatientFacts) => string[]): Contestant {
+  const samples = new Samples(1 << 14);
+  let next = 0;
+  return {
+    name,
+    samples,
+    async slice(ms, record) {
+      const deadline = now() + BigInt(ms * 1e6);
+      while (now() < deadline) {
+        const started = now();
+        for (let i = 0; i < HANDWRITTEN_BATCH; i++) sink += call(inputs[(next + i) % inputs.length]!).length;
+        const ns = now() - started;
+        next += HANDWRITTEN_BATCH;
+        if (record) {
+          samples.add(Number(ns) / 1e3 / HANDWRITTEN_BATCH);
+          samples.calls += HANDWRITTEN_BATCH;
+          samples.elapsedNs += ns;
+        }
+      }
+    },
+  };
+}
+
+// --- Checks before timing anything ---------------------------------------------------------------
+
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
+async function checkContestants(
+  mix: readonly Sample[],
+  handler: LambdaHandler,
+  stock: ReturnType<typeof createStockEngine>,
+): Promise<{ evaluateFindings: number; stockEvents: number; stockDiffers: number }> {
+  let evaluateFindings = 0;
+  let stockEvents = 0;
+  let stockDiffers = 0;
+  for (const { name, event, facts } of mix) {
+    const fired = (await evaluate(facts)).findings.map((f) => f.ruleId);
+    const handwritten = handwrittenFiredRuleIds(facts);
+    if (!sameIds(fired, handwritten)) {
+      throw new Error(`${name}: evaluate() fires [${fired.join(', ')}] but the hand-written rules fire [${handwritten.join(', ')}]`);
+    }
+    const result = await handler(freshEvent(event), lambdaContext);
+    const answered = result.statusCode === 200 ? (JSON.parse(result.body) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId) : [];
+    if (result.statusCode !== 200 || !sameIds(answered, fired)) {
+      throw new Error(`${name}: the handler answered ${result.statusCode} with [${answered.join(', ')}], evaluate() fires [${fired.join(', ')}]`);
+    }
+    const stockFired = (await stock.run(stockFactsOf(facts))).events.map((e) => e.type);
+    evaluateFindings += fired.length;
+    stockEvents += stockFired.length;
+    if (!sameIds([...stockFired].sort(), [...fired].sort())) stockDiffers++;
+  }
+  return { evaluateFindings, stockEvents, stockDiffers };
+}
+
+// --- Report ---------------------------------------------------------------------------------------
+
+type Summary = ReturnType<Samples['summary']>;
+
+interface Report {
+  evaluate: Summary;
+  stock: Summary;
+  handwritten: Summary;
+  handler: Summary;
+  coldStart: ColdStart;
+  bundleBytes: number;
+  rssGrowthMb: number;
+  ratios: Record<string, number>;
+  machine: Record<string, string | number>;
+}
+
+interface Notes {
+  mix: number;
+  stockEvents: number;
+  evaluateFindings: number;
+  stockDiffers: number;
+  memory: MemoryGrowth;
+}
+
+function table(report: Report, notes: Notes): string {
+  const fmt = (n: number, decimals = 1) => n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  const row = (name: string, s: Summary, decimals: number) =>
+    `  ${name.padEnd(12)}${fmt(s.p50Us, decimals).padStart(11)}${fmt(s.p99Us, decimals).padStart(11)}${fmt(s.opsPerSec, 0).padStart(13)}`;
+  const r = report.ratios;
+  const m = report.machine;
+  return [
+    `imatinib-sm-cds bench: ${m.cpu}, ${m.cores} cores, Node ${m.node}`,
+    `${notes.mix} sample bodies, ${ROUNDS} interleaved rounds per contestant`,
+    '',
+    `  ${'per call'.padEnd(12)}${'p50 (us)'.padStart(11)}${'p99 (us)'.padStart(11)}${'ops/s'.padStart(13)}`,
+    row('stock', report.stock, 1),
+    row('evaluate', report.evaluate, 1),
+    row('handwritten', report.handwritten, 3),
+    row('handler', report.handler, 1),
+    '',
+    `  cold start (median of ${COLD_START_RUNS}): bundle ${fmt(report.coldStart.bundleMs)} ms, bare node ${fmt(report.coldStart.bareNodeMs)} ms`,
+    `  bundle dist/lambda/evaluate.cjs: ${fmt(report.bundleBytes / 1024)} KB (${fmt(report.bundleBytes, 0)} bytes)`,
+    `  resident memory growth over ${fmt(RSS_CALLS, 0)} evaluate() calls: ${fmt(report.rssGrowthMb, 2)} MB`,
+    `    (fresh node --expose-gc process; heap in use grew ${fmt(notes.memory.heapUsedGrowthMb, 2)} MB)`,
+    '',
+    '  ratios',
+    `    evaluate vs stock, p50 speedup        ${fmt(r.evaluateVsStockSpeedup!, 2)}x`,
+    `    handler / evaluate, p50               ${fmt(r.handlerOverEvaluate!, 2)}x`,
+    `    evaluate / handwritten, p50           ${fmt(r.evaluateOverHandwritten!, 0)}x`,
+    `    evaluate p99 / p50                    ${fmt(r.evaluateP99OverP50!, 2)}`,
+    `    handler p99 / p50                     ${fmt(r.handlerP99OverP50!, 2)}`,
+    `    cold start minus bare node            ${fmt(r.coldStartOverheadMs!)} ms`,
+    `    bundle                                ${fmt(r.bundleKb!)} KB`,
+    '',
+    `  on the mix, stock fires ${notes.stockEvents} rule events and evaluate() ${notes.evaluateFindings} findings; they differ for ${notes.stockDiffers} of ${notes.mix} bodies`,
+    '  (stock has no three-valued reading, so an unknown fact can satisfy notEqual, and counts no outcomes).',
+    '',
+  ].join('\n');
+}
+
+// --- Run ------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!existsSync(BUNDLE)) throw new Error(`${path.relative(ROOT, BUNDLE)} is missing: run \`npm run build\` (npm run bench does)`);
+  const handler = (createRequire(import.meta.url)(BUNDLE) as { handler: LambdaHandler }).handler;
+  const stock = createStockEngine(readRuleFiles(path.join(ROOT, 'rules')));
+
+  const mix = loadSamples(ROOT);
+  const facts = mix.map((m) => m.facts);
+  const notes = await checkContestants(mix, handler, stock);
+  progress(`${mix.length} sample bodies: ${mix.map((m) => m.name.replace(/^evaluate\.|\.json$/g, '')).join(', ')}`);
+
+  const contestants: Contestant[] = [
+    perCall('stock', facts.map(stockFactsOf), (input) => stock.run(input)),
+    perCall('evaluate', facts, (input) => evaluate(input)),
+    batched('handwritten', facts, handwrittenFiredRuleIds),
+    perCall('handler', mix.map((m) => m.event), (event) => handler(event, lambdaContext), freshEvent),
+  ];
+  const sliceMs = (c: Contestant) => (c.name === 'handwritten' ? HANDWRITTEN_SLICE_MS : SLICE_MS);
+
+  progress('warming up');
+  for (const contestant of contestants) await contestant.slice(WARMUP_MS, false);
+  for (let round = 0; round < ROUNDS; round++) {
+    progress(`round ${round + 1} of ${ROUNDS}`);
+    for (let i = 0; i < contestants.length; i++) {
+      const contestant = contestants[(round + i) % contestants.length]!;
+      await contestant.slice(sliceMs(contestant), true);
+    }
+  }
+
+  progress(`resident memory over ${RSS_CALLS.toLocaleString('en-US')} evaluate() calls, in a fresh process`);
+  const memory = measureMemoryGrowth(ROOT, RSS_CALLS);
+  progress(`cold start, ${COLD_START_RUNS} runs each`);
+  const coldStart = measureColdStart(BUNDLE, mix[0]!.event, COLD_START_RUNS);
+  const bundleBytes = statSync(BUNDLE).size;
+
+  const [stockSummary, evaluateSummary, handwrittenSummary, handlerSummary] = contestants.map((c) => c.samples.summary()) as [
+    Summary,
+    Summary,
+    Summary,
+    Summary,
+  ];
+  const report: Report = {
+    evaluate: evaluateSummary,
+    stock: stockSummary,
+    handwritten: handwrittenSummary,
+    handler: handlerSummary,
+    coldStart: { bundleMs: round(coldStart.bundleMs, 1), bareNodeMs: round(coldStart.bareNodeMs, 1) },
+    bundleBytes,
+    rssGrowthMb: memory.rssGrowthMb,
+    ratios: {
+      evaluateVsStockSpeedup: round(stockSummary.p50Us / evaluateSummary.p50Us, 2),
+      handlerOverEvaluate: round(handlerSummary.p50Us / evaluateSummary.p50Us, 2),
+      evaluateOverHandwritten: round(evaluateSummary.p50Us / handwrittenSummary.p50Us, 0),
+      evaluateP99OverP50: round(evaluateSummary.p99Us / evaluateSummary.p50Us, 2),
+      handlerP99OverP50: round(handlerSummary.p99Us / handlerSummary.p50Us, 2),
+      coldStartOverheadMs: round(coldStart.bundleMs - coldStart.bareNodeMs, 1),
+      bundleKb: round(bundleBytes / 1024, 1),
+    },
+    machine: {
+      cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+      cores: os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+    },
+  };
+  if (sink < 0) progress('unreachable'); // reads the sink
+  writeResult(JSON_OUTPUT ? `${JSON.stringify(report)}\n` : table(report, { mix: mix.length, ...notes, memory }));
+}
+
+try {
+  await main();
+} catch (error) {
+  progress(`failed: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Engine, type Almanac, type RuleProperties } from 'json-rules-engine';
+import type { PatientFacts } from '../../functions/core/types.js';
+
+/**
+ * The baseline of the bench: json-rules-engine as it comes (`new Engine(rules)`, default options:
+ * JSONPath path resolver, stock operators, undefined facts are errors), fed the rule files of
+ * rules/ whole, event params and evidence included.
+ *
+ * Three additions, the least that lets those rules run at all, each as plain as possible:
+ * - the `known` operator, which the rule files use and json-rules-engine does not ship;
+ * - the two derived facts as simple dynamic facts: `percentFallFromBaseline` computed directly,
+ *   `countOfRules` a constant 0 (stock keeps no rule outcomes to count);
+ * - every PatientFacts section passed to `run`, `undefined` when absent (see `stockFactsOf`), since
+ *   stock rejects a run that reads a fact it was not given.
+ * There is no three-valued reading: stock's answers are not the product's, only its cost is compared.
+ */
+
+const SECTIONS = ['patient', 'diagnosis', 'molecular', 'labs', 'cardiac', 'medications', 'order', 'treatmentCourse'] as const;
+
+/** The rule files of `rulesDir`, whole. */
+export function readRuleFiles(rulesDir: string): RuleProperties[] {
+  return readdirSync(rulesDir)
+    .filter((file) => file.endsWith('.json') && file !== 'rule.schema.json' && file !== 'knowledge-base.json')
+    .sort()
+    .map((file) => JSON.parse(readFileSync(path.join(rulesDir, file), 'utf8')) as RuleProperties);
+}
+
+export function createStockEngine(rules: RuleProperties[]): Engine {
+  const engine = new Engine(rules);
+  engine.addOperator('known', (value: unknown, expected: unknown) => (value !== undefined && value !== null && value !== 'unknown') === expected);
+  engine.addFact('percentFallFromBaseline', async (params: Record<string, unknown>, almanac: Almanac) => {
+    const course = await almanac.factValue<{ baseline?: Record<string, number>; current?: Record<string, number> } | undefined>(
+      'treatmentCourse',
+    );
+    const measure = String(params.measure);
+    const baseline = course?.baseline?.[measure];
+    const current = course?.current?.[measure];
+    if (baseline === undefined || current === undefined) return undefined;
+    return baseline === 0 ? 0 : ((baseline - current) * 100) / baseline;
+  });
+  engine.addFact('countOfRules', () => 0);
+  return engine;
+}
+
+/** The facts as stock json-rules-engine needs them: every section present, `undefined` if not given. */
+export function stockFactsOf(facts: PatientFacts): Record<string, unknown> {
+  const all: Record<string, unknown> = {};
+  for (const section of SECTIONS) all[section] = facts[section];
+  return all;
+}
