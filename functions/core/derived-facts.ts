@@ -8,9 +8,9 @@ import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
  * to compute through `params`, so adding a rule never needs code.
  */
 
-/** The per-run almanac: json-rules-engine's, plus the outcomes of the rules decided so far. */
+/** The per-run almanac: json-rules-engine's, which can also tell how a rule already run came out. */
 export interface OutcomeLedger {
-  readonly outcomes: Map<string, RuleOutcome>;
+  outcome(ruleId: string): RuleOutcome;
 }
 
 export interface DerivedFact {
@@ -60,9 +60,9 @@ const countOfRules: DerivedFact = {
   id: 'countOfRules',
   inputs: (params) => (params.rules as string[]).map((id) => `ruleOutcomes.${id}`),
   calculate: (params, almanac) => {
-    const { outcomes } = almanac as unknown as OutcomeLedger;
+    const ledger = almanac as unknown as OutcomeLedger;
     const wanted = params.withOutcome as RuleOutcome[];
-    return (params.rules as string[]).filter((id) => wanted.includes(outcomes.get(id) ?? 'undecided')).length;
+    return (params.rules as string[]).filter((id) => wanted.includes(ledger.outcome(id))).length;
   },
   checkParams: (params, ruleIds) => {
     const { rules, withOutcome, ...rest } = (params ?? {}) as { rules?: unknown; withOutcome?: unknown };

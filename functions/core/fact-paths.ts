@@ -34,9 +34,16 @@ export function resolvePath(value: object, path: string): unknown {
   return walk(value, segmentsOf(path));
 }
 
+const splitDottedPaths = new Map<string, readonly string[]>();
+
 /** Reads a dotted fact path (`treatmentCourse.baseline.serumTryptaseNgMl`) from a facts object. */
 export function readDottedPath(facts: object, dottedPath: string): unknown {
-  return walk(facts, dottedPath.split('.'));
+  let segments = splitDottedPaths.get(dottedPath);
+  if (segments === undefined) {
+    segments = dottedPath.split('.');
+    splitDottedPaths.set(dottedPath, segments);
+  }
+  return walk(facts, segments);
 }
 
 /** The dotted path a leaf reads, as written (`medications.strongCyp3a4Inducers.length`). */

@@ -2,8 +2,8 @@ import { derivedFactsById } from './derived-facts.js';
 import { conditionPath, patientFactPath } from './fact-paths.js';
 import { numericOperators } from './operators.js';
 import { FIRES_WHEN } from './rule-definition.js';
-import { isLeaf, truthOf, type ConditionResult } from './three-valued.js';
-import type { EvaluatedBooleanCondition, EvaluatedCondition, Rationale } from './types.js';
+import { combine, isLeaf, leafTruth, type ConditionResult } from './three-valued.js';
+import type { EvaluatedBooleanCondition, EvaluatedCondition, EvaluatedFactCondition, Rationale } from './types.js';
 
 /** Reads a fact by dotted path for one run: patient facts, or `ruleOutcomes.<id>`. */
 export type FactReader = (dottedPath: string) => unknown;
@@ -21,25 +21,28 @@ function leafLabel(leaf: ConditionResult): string {
 
 const jsonValue = (value: unknown): unknown => (value === undefined ? null : value);
 
+/** The evaluated tree, bottom-up, so each node's truth is worked out once. */
 function evaluated(node: ConditionResult): EvaluatedCondition {
   if (isLeaf(node)) {
-    return {
+    const leaf: EvaluatedFactCondition = {
       name: node.name ?? '',
       fact: leafLabel(node),
-      ...(node.params ? { params: node.params } : {}),
       operator: node.operator ?? '',
       expected: node.value,
       actual: jsonValue(node.factResult),
-      result: truthOf(node),
+      result: leafTruth(node),
     };
+    if (node.params) leaf.params = node.params;
+    return leaf;
   }
-  const operator = node.all !== undefined ? 'all' : 'any';
-  return {
-    ...(node.name ? { name: node.name } : {}),
-    operator,
-    result: truthOf(node),
-    conditions: (node.all ?? node.any ?? []).map(evaluated),
+  const conditions = (node.all ?? node.any ?? []).map(evaluated);
+  const branch: EvaluatedBooleanCondition = {
+    operator: node.all !== undefined ? 'all' : 'any',
+    result: combine(conditions.map((c) => c.result), node.all === undefined),
+    conditions,
   };
+  if (node.name) branch.name = node.name;
+  return branch;
 }
 
 function eachLeaf(node: ConditionResult, visit: (leaf: ConditionResult) => void): void {
@@ -48,25 +51,22 @@ function eachLeaf(node: ConditionResult, visit: (leaf: ConditionResult) => void)
 }
 
 /** The true leaves that carry a true branch: the reasons the rule fired. */
-function reasons(node: ConditionResult, into: ConditionResult[] = []): ConditionResult[] {
-  if (truthOf(node) !== true) return into;
-  if (isLeaf(node)) into.push(node);
-  else for (const child of node.all ?? node.any ?? []) reasons(child, into);
+function reasons(node: EvaluatedCondition, into: EvaluatedFactCondition[] = []): EvaluatedFactCondition[] {
+  if (node.result !== true) return into;
+  if ('conditions' in node) for (const child of node.conditions) reasons(child, into);
+  else into.push(node);
   return into;
 }
 
 const formatNumber = (value: number) => String(Math.round(value * 10) / 10);
 
 /** The reasons in words; a number read is shown once, after the first reason that used it. */
-function reasonsText(leaves: readonly ConditionResult[]): string {
+function reasonsText(leaves: readonly EvaluatedFactCondition[]): string {
   const shown = new Set<string>();
   const parts = leaves.map((leaf) => {
-    const label = leafLabel(leaf);
-    if (!numericOperators.has(leaf.operator ?? '') || typeof leaf.factResult !== 'number' || shown.has(label)) {
-      return leaf.name ?? '';
-    }
-    shown.add(label);
-    return `${leaf.name ?? ''} (${label} = ${formatNumber(leaf.factResult)})`;
+    if (!numericOperators.has(leaf.operator) || typeof leaf.actual !== 'number' || shown.has(leaf.fact)) return leaf.name;
+    shown.add(leaf.fact);
+    return `${leaf.name} (${leaf.fact} = ${formatNumber(leaf.actual)})`;
   });
   return `${parts.join('; ')}.`;
 }
@@ -76,7 +76,8 @@ function reasonsText(leaves: readonly ConditionResult[]): string {
  * whole evaluated condition tree (facts.md, Response body).
  */
 export function buildRationale(conditions: ConditionResult, read: FactReader): Rationale {
-  const firesWhen = conditions.all?.find((branch) => branch.name === FIRES_WHEN) ?? conditions;
+  const tree = evaluated(conditions) as EvaluatedBooleanCondition;
+  const firesWhen = tree.conditions.find((branch) => branch.name === FIRES_WHEN) ?? tree;
   const text = reasonsText(reasons(firesWhen));
 
   const facts: Record<string, unknown> = {};
@@ -86,5 +87,5 @@ export function buildRationale(conditions: ConditionResult, read: FactReader): R
     }
   });
 
-  return { text, facts, conditions: evaluated(conditions) as EvaluatedBooleanCondition };
+  return { text, facts, conditions: tree };
 }

@@ -1,74 +1,229 @@
-import { Almanac, Engine, type RuleResult } from 'json-rules-engine';
+import { Almanac, Engine, Fact, type RuleResult } from 'json-rules-engine';
 import { derivedFacts, type OutcomeLedger } from './derived-facts.js';
-import { resolvePath } from './fact-paths.js';
-import { createOperators } from './operators.js';
-import type { RuleDefinition } from './rule-definition.js';
+import { conditionPath, readDottedPath, resolvePath } from './fact-paths.js';
+import { createOperators, isKnown } from './operators.js';
+import { APPLIES_WHEN, childrenOf, isFactCondition, type Condition, type FactCondition, type RunnableRule } from './rule-definition.js';
 import { outcomeOf, type ConditionResult, type RuleOutcome } from './three-valued.js';
 import type { PatientFacts } from './types.js';
 
-/** One rule's result from one run. */
+/** One rule's result from one run; `conditions` is absent for a rule that did not need to run. */
 export interface RuleRun {
   ruleId: string;
   outcome: RuleOutcome;
-  conditions: ConditionResult;
+  conditions?: ConditionResult;
 }
 
-/** Per-run state lives here, never on the engine, so runs cannot see each other's facts. */
-class RunAlmanac extends Almanac implements OutcomeLedger {
-  readonly outcomes = new Map<string, RuleOutcome>();
-  readonly runs: RuleRun[] = [];
-
-  constructor() {
-    super({ allowUndefinedFacts: true, pathResolver: resolvePath });
-  }
-
-  record(ruleResult: RuleResult): void {
-    const conditions = ruleResult.conditions as ConditionResult;
-    const outcome = outcomeOf(conditions);
-    this.outcomes.set(ruleResult.name, outcome);
-    this.runs.push({ ruleId: ruleResult.name, outcome, conditions });
-  }
-}
-
-function recordOutcome(_event: unknown, almanac: Almanac, ruleResult: RuleResult): void {
-  (almanac as RunAlmanac).record(ruleResult);
+// json-rules-engine's Almanac has getResults() (the results of the rules run so far); its typings omit it.
+interface RunAlmanac {
+  getResults(): RuleResult[];
 }
 
 /**
- * The json-rules-engine engine for a set of rules, built once and run many times.
- *
- * Each rule's event is reduced to its type: json-rules-engine deep-copies a rule's event into
- * every result of every run, and the finding's content is looked up by rule id afterwards anyway.
- *
- * Runs are queued: json-rules-engine keeps its run status on the engine, so a run that finishes
- * while another is between priority groups would make the engine skip the other's remaining rules.
+ * Per-run state lives here, never on an engine, so runs cannot see each other's facts. A rule's
+ * outcome is read off its json-rules-engine result, made whole again (see RunShape), when first
+ * asked for: by a `countOfRules` fact, whose rules ran in an earlier priority group, or at the end.
  */
-export class RuleEngine {
+class RunAlmanac extends Almanac implements OutcomeLedger {
+  readonly #outcomes = new Map<string, RuleOutcome>();
+  readonly #conditions = new Map<string, ConditionResult>();
+
+  constructor(
+    notApplicable: readonly string[],
+    private readonly wholeConditions: (result: RuleResult) => ConditionResult,
+  ) {
+    super({ allowUndefinedFacts: true, pathResolver: resolvePath });
+    for (const ruleId of notApplicable) this.#outcomes.set(ruleId, 'not-applicable');
+  }
+
+  #settle(): void {
+    for (const result of this.getResults()) {
+      if (this.#outcomes.has(result.name)) continue;
+      const conditions = this.wholeConditions(result);
+      this.#conditions.set(result.name, conditions);
+      this.#outcomes.set(result.name, outcomeOf(conditions));
+    }
+  }
+
+  outcome(ruleId: string): RuleOutcome {
+    if (!this.#outcomes.has(ruleId)) this.#settle();
+    return this.#outcomes.get(ruleId) ?? 'undecided';
+  }
+
+  runs(): RuleRun[] {
+    this.#settle();
+    return [...this.#outcomes].map(([ruleId, outcome]) => {
+      const conditions = this.#conditions.get(ruleId);
+      return conditions ? { ruleId, outcome, conditions } : { ruleId, outcome };
+    });
+  }
+}
+
+/**
+ * The dotted paths a rule's "applies when" branch requires to be known (`known: true` at its top
+ * level): without them the rule cannot apply, whatever else the facts say.
+ */
+export function gatesOf(rule: RunnableRule): string[] {
+  const appliesWhen = rule.conditions.all.find((branch) => branch.name === APPLIES_WHEN);
+  return (appliesWhen ? childrenOf(appliesWhen) : [])
+    .filter((c): c is Extract<Condition, { fact: string }> => isFactCondition(c) && c.operator === 'known' && c.value === true)
+    .map((c) => conditionPath(c));
+}
+
+function dependenciesOf(condition: Condition): string[] {
+  if (!isFactCondition(condition)) return childrenOf(condition).flatMap(dependenciesOf);
+  return condition.fact === 'countOfRules' ? ((condition.params?.rules as string[] | undefined) ?? []) : [];
+}
+
+/**
+ * The engine priority of each rule: its dependency level. Rules that count other rules' outcomes
+ * run after them; all others run together in one priority group, which saves json-rules-engine a
+ * promise chain per distinct priority. (A rule's own priority still orders the findings.)
+ */
+function dependencyLevels(rules: readonly RunnableRule[]): Map<string, number> {
+  const byId = new Map(rules.map((r) => [r.name, r]));
+  const levels = new Map<string, number>();
+  const levelOf = (id: string): number => {
+    const known = levels.get(id);
+    if (known !== undefined) return known;
+    const deps = dependenciesOf(byId.get(id)!.conditions as Condition).filter((d) => byId.has(d));
+    const level = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(levelOf));
+    levels.set(id, level);
+    return level;
+  };
+  for (const rule of rules) levelOf(rule.name);
+  return levels;
+}
+
+/** A gate leaf taken out of a rule for an engine whose runs all pass it, and where it stood. */
+interface TakenGate {
+  index: number;
+  leaf: FactCondition;
+  path: string;
+}
+
+/**
+ * How an engine runs a rule, and how to make its result whole again. In an engine built for facts
+ * that pass a rule's gates, its `known: true` gate leaves are true on every run: they are taken out
+ * of the tree json-rules-engine copies and walks on each run, and so is an "applies when" branch
+ * left empty (always true), and put back, true, into each result. The result is then what the
+ * whole rule would have given.
+ */
+class RunShape {
+  readonly conditions: Condition;
+  readonly #taken: TakenGate[] = [];
+  readonly #appliesWhenDropped: boolean;
+
+  constructor(rule: RunnableRule) {
+    const [appliesWhen, firesWhen] = rule.conditions.all;
+    const kept = appliesWhen.all.filter((condition, index) => {
+      const gate = isFactCondition(condition) && condition.operator === 'known' && condition.value === true;
+      if (gate) this.#taken.push({ index, leaf: condition, path: conditionPath(condition) });
+      return !gate;
+    });
+    this.#appliesWhenDropped = kept.length === 0;
+    this.conditions = this.#appliesWhenDropped ? firesWhen : { all: [{ ...appliesWhen, all: kept }, firesWhen] };
+  }
+
+  whole(conditions: ConditionResult, facts: PatientFacts): ConditionResult {
+    if (this.#taken.length === 0 && !this.#appliesWhenDropped) return conditions;
+    const appliesWhen: ConditionResult = this.#appliesWhenDropped
+      ? { name: APPLIES_WHEN, all: [], result: true }
+      : conditions.all![0]!;
+    for (const { index, leaf, path } of this.#taken) {
+      const { name, fact, operator, value } = leaf;
+      const restored: ConditionResult = { name, fact, operator, value, factResult: readDottedPath(facts, path), result: true };
+      if (leaf.path !== undefined) restored.path = leaf.path;
+      appliesWhen.all!.splice(index, 0, restored);
+    }
+    return this.#appliesWhenDropped ? { all: [appliesWhen, conditions], result: conditions.result } : conditions;
+  }
+}
+
+/** A json-rules-engine engine for one subset of the rules, with its runs queued. */
+class QueuedEngine {
   readonly #engine: Engine;
+  readonly #shapes = new Map<string, RunShape>();
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(rules: readonly RuleDefinition[]) {
+  constructor(rules: readonly RunnableRule[], levels: ReadonlyMap<string, number>) {
+    const top = Math.max(0, ...levels.values());
     const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolvePath });
     for (const operator of createOperators()) engine.addOperator(operator);
     for (const fact of derivedFacts) engine.addFact(fact.id, fact.calculate, { cache: false });
     for (const rule of rules) {
-      engine.addRule({
-        name: rule.name,
-        priority: rule.priority,
-        conditions: rule.conditions,
-        event: { type: rule.name },
-      });
+      const shape = new RunShape(rule);
+      this.#shapes.set(rule.name, shape);
+      const conditions = shape.conditions as RunnableRule['conditions'];
+      engine.addRule({ name: rule.name, priority: top + 1 - levels.get(rule.name)!, conditions, event: { type: rule.name } });
     }
-    engine.on('success', recordOutcome);
-    engine.on('failure', recordOutcome);
     this.#engine = engine;
   }
 
-  /** Runs every rule on the facts; results come in rule-evaluation order. */
-  run(facts: PatientFacts): Promise<RuleRun[]> {
-    const almanac = new RunAlmanac();
-    const run = this.#tail.then(() => this.#engine.run(facts as Record<string, unknown>, { almanac }));
+  /** A rule's result made whole again (RunShape). */
+  whole(result: RuleResult, facts: PatientFacts): ConditionResult {
+    return this.#shapes.get(result.name)!.whole(result.conditions as ConditionResult, facts);
+  }
+
+  /**
+   * Runs are queued: json-rules-engine keeps its run status on the engine, so a run that finished
+   * while another was between priority groups would make the engine skip the other's later rules.
+   */
+  run(facts: PatientFacts, almanac: RunAlmanac): Promise<unknown> {
+    // Runtime facts made uncached: json-rules-engine would otherwise hash each one for a cache
+    // key on every run, and a constant fact is never looked up in the cache anyway.
+    const runtimeFacts: Record<string, Fact> = {};
+    for (const [section, value] of Object.entries(facts)) runtimeFacts[section] = new Fact(section, value, { cache: false });
+    const run = this.#tail.then(() => this.#engine.run(runtimeFacts, { almanac }));
     this.#tail = run.catch(() => undefined);
-    return run.then(() => almanac.runs);
+    return run;
+  }
+}
+
+/**
+ * The knowledge base's rules on json-rules-engine, built once and run many times.
+ *
+ * Only the rules that can apply to the facts at hand run: a rule whose "applies when" branch
+ * requires a fact to be known (an imatinib order, a treatment course) is not applicable without
+ * it, so it is recorded as such without running. There is one engine per combination of those
+ * facts being present (four for this knowledge base), each built on first use.
+ *
+ * Each rule's event is reduced to its type: json-rules-engine deep-copies a rule's event into
+ * every result of every run, and the finding's content is looked up by rule id afterwards anyway.
+ */
+export class RuleEngine {
+  readonly #rules: readonly RunnableRule[];
+  readonly #gates: ReadonlyMap<string, readonly string[]>;
+  readonly #gatePaths: readonly string[];
+  readonly #levels: ReadonlyMap<string, number>;
+  readonly #engines = new Map<string, { engine: QueuedEngine; notApplicable: string[] }>();
+
+  constructor(rules: readonly RunnableRule[]) {
+    this.#rules = rules;
+    this.#gates = new Map(rules.map((rule) => [rule.name, gatesOf(rule)]));
+    this.#gatePaths = [...new Set([...this.#gates.values()].flat())].sort();
+    this.#levels = dependencyLevels(rules);
+  }
+
+  #engineFor(facts: PatientFacts) {
+    const open = new Set(this.#gatePaths.filter((p) => isKnown(readDottedPath(facts, p))));
+    const key = this.#gatePaths.map((p) => (open.has(p) ? '1' : '0')).join('');
+    let entry = this.#engines.get(key);
+    if (entry === undefined) {
+      const applicable = (rule: RunnableRule) => this.#gates.get(rule.name)!.every((gate) => open.has(gate));
+      entry = {
+        engine: new QueuedEngine(this.#rules.filter(applicable), this.#levels),
+        notApplicable: this.#rules.filter((rule) => !applicable(rule)).map((rule) => rule.name),
+      };
+      this.#engines.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Runs the rules on the facts: one RuleRun per rule of the knowledge base. */
+  async run(facts: PatientFacts): Promise<RuleRun[]> {
+    const { engine, notApplicable } = this.#engineFor(facts);
+    const almanac = new RunAlmanac(notApplicable, (result) => engine.whole(result, facts));
+    await engine.run(facts, almanac);
+    return almanac.runs();
   }
 }

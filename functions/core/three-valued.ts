@@ -32,18 +32,24 @@ export function isLeaf(node: ConditionResult): boolean {
 }
 
 export function truthOf(node: ConditionResult): Truth {
-  if (node.all !== undefined) return combine(node.all, false);
-  if (node.any !== undefined) return combine(node.any, true);
-  if (node.result === undefined) return null;
-  if (unknownAwareOperators.has(node.operator ?? '')) return node.result;
-  return isKnown(node.factResult) ? node.result : null;
+  if (node.all !== undefined) return combine(node.all.map(truthOf), false);
+  if (node.any !== undefined) return combine(node.any.map(truthOf), true);
+  return leafTruth(node);
 }
 
-/** `all` is decided by any false part, `any` by any true part; otherwise unknown parts leave it unknown. */
-function combine(nodes: ConditionResult[], decisive: boolean): Truth {
+export function leafTruth(leaf: ConditionResult): Truth {
+  if (leaf.result === undefined) return null;
+  if (unknownAwareOperators.has(leaf.operator ?? '')) return leaf.result;
+  return isKnown(leaf.factResult) ? leaf.result : null;
+}
+
+/**
+ * Combines the truths of a branch's parts: `all` (decisive = false) is decided by any false part,
+ * `any` (decisive = true) by any true part; otherwise unknown parts leave it unknown.
+ */
+export function combine(truths: readonly Truth[], decisive: boolean): Truth {
   let sawUnknown = false;
-  for (const node of nodes) {
-    const truth = truthOf(node);
+  for (const truth of truths) {
     if (truth === decisive) return decisive;
     if (truth === null) sawUnknown = true;
   }
