@@ -31,8 +31,11 @@ function findingFor(run: RuleRun, read: FactReader): Finding {
     indicator,
     summary,
     detail,
-    evidence: evidence.map(({ citation, pmid, url, statement }) => ({ citation, pmid, url, statement })),
-    rationale: buildRationale(run.conditions, read),
+    evidence: evidence.map(({ source, statement }) => {
+      const { citation, pmid, url } = knowledgeBase.sources[source]!;
+      return { citation, pmid, url, statement };
+    }),
+    rationale: buildRationale(run.conditions!, read),
     ...(suggestedActions ? { suggestedActions } : {}),
   };
 }
@@ -40,7 +43,7 @@ function findingFor(run: RuleRun, read: FactReader): Finding {
 function missingFactsOf(runs: readonly RuleRun[], read: FactReader): MissingFact[] {
   const neededBy = new Map<string, Set<string>>();
   for (const run of runs) {
-    if (run.outcome !== 'undecided') continue;
+    if (run.outcome !== 'undecided' || run.conditions === undefined) continue;
     for (const leaf of undecidingLeaves(run.conditions)) {
       for (const fact of factsReadBy(leaf)) {
         if (isKnown(read(fact))) continue;

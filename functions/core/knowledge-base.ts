@@ -1,5 +1,5 @@
 import compiled from './generated/knowledge-base.json' with { type: 'json' };
-import type { CompiledKnowledgeBase, RuleDefinition } from './rule-definition.js';
+import type { CompiledKnowledgeBase, CompiledRule } from './rule-definition.js';
 import type { Evidence, KnowledgeBaseInfo } from './types.js';
 
 /**
@@ -14,7 +14,7 @@ export const knowledgeBaseInfo: KnowledgeBaseInfo = Object.freeze({
   digest: knowledgeBase.digest,
 });
 
-export const rulesById: ReadonlyMap<string, RuleDefinition> = new Map(knowledgeBase.rules.map((r) => [r.name, r]));
+export const rulesById: ReadonlyMap<string, CompiledRule> = new Map(knowledgeBase.rules.map((r) => [r.name, r]));
 
 const labelsByUrl = new Map(Object.values(knowledgeBase.sources).map((source) => [source.url, source.label]));
 

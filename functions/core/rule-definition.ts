@@ -62,13 +62,27 @@ export interface Source {
   url: string;
 }
 
-/** What `npm run generate` embeds: the validated rule files, their sources and their digest. */
+/** Evidence as embedded: the source by key (its citation, PMID and URL are in `sources`). */
+export interface EvidenceRef {
+  source: string;
+  statement: string;
+}
+
+/** A rule as embedded in the bundle: its evidence points at the sources instead of repeating them. */
+export interface CompiledRule extends Omit<RuleDefinition, 'event'> {
+  event: { type: string; params: Omit<FindingContent, 'evidence'> & { evidence: EvidenceRef[] } };
+}
+
+/** The parts of a rule the engine runs. */
+export type RunnableRule = Pick<RuleDefinition, 'name' | 'priority' | 'conditions'>;
+
+/** What `npm run generate` embeds: the validated rules, their sources and the files' digest. */
 export interface CompiledKnowledgeBase {
   id: string;
   version: string;
   digest: string;
   sources: Record<string, Source>;
-  rules: RuleDefinition[];
+  rules: CompiledRule[];
 }
 
 export function isFactCondition(condition: Condition): condition is FactCondition {

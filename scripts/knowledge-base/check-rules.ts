@@ -9,6 +9,7 @@ import {
   childrenOf,
   isFactCondition,
   type CompiledKnowledgeBase,
+  type CompiledRule,
   type Condition,
   type RuleDefinition,
 } from '../../functions/core/rule-definition.js';
@@ -220,10 +221,12 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   }
   if (problems.length > 0) throw new RuleFilesInvalidError(problems);
 
-  const embedded = rules
+  // Evidence is embedded by source key: each citation, PMID and URL is then in the bundle once.
+  const embedded: CompiledRule[] = rules
     .map(({ rule }) => {
       const { $schema: _schema, ...definition } = rule as RuleDefinition & { $schema?: string };
-      return definition;
+      const evidence = definition.event.params.evidence.map(({ source, statement }) => ({ source, statement }));
+      return { ...definition, event: { ...definition.event, params: { ...definition.event.params, evidence } } };
     })
     .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
 
