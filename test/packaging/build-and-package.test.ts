@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionFor, lambdaFunctions, type HttpEventLike } from '../../scripts/lambda-functions.js';
+import { evaluate as evaluateSource } from '../../functions/core/index.js';
 import { eventNames, loadEvent } from '../support/events.js';
+import { patientFacts } from '../support/patient-facts-arbitrary.js';
 import { packageService, resourcesOfType, ROOT, type CfnTemplate } from '../support/serverless.js';
 
 /** One build for the whole file: `npm run build` starts by emptying dist/. */
@@ -82,5 +87,29 @@ describe('the library build', () => {
 
     expect(declarations).toContain('evaluate');
     expect(declarations).toContain("export type * from './types.js'");
+  });
+});
+
+describe('the built code, with its substituted dependencies', () => {
+  it('answers byte for byte as the source does, on the sample facts and 500 generated patients', async () => {
+    const built = (await import(path.join(ROOT, 'dist/lib/index.mjs'))) as typeof import('../../functions/core/index.js');
+    const samples = eventNames('evaluate.')
+      .filter((n) => !n.includes('invalid') && !n.includes('wrong-method'))
+      .map((n) => JSON.parse(loadEvent<{ body: string }>(n).body));
+    const generated = fc.sample(patientFacts, { seed: 4242, numRuns: 500 });
+
+    for (const facts of [...samples, ...generated]) {
+      expect(JSON.stringify(await built.evaluate(facts))).toBe(JSON.stringify(await evaluateSource(facts)));
+    }
+  });
+
+  it('runs the Lambda with the V8 young-generation size the bench measures with', () => {
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([, r]) => r.Properties);
+    const bench = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.bench!;
+
+    for (const fn of functions) {
+      expect(fn.Environment.Variables.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
+      expect(bench).toContain(`NODE_OPTIONS=${fn.Environment.Variables.NODE_OPTIONS as string}`);
+    }
   });
 });

@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import type { EndpointMeasures, PatientFacts } from '../../functions/core/types.js';
+
+/**
+ * Valid PatientFacts for property tests: every section and field optional, values clustered on
+ * both sides of every threshold of the rule files, value sets including "unknown" where the
+ * contract allows it.
+ */
+
+/** Mostly the values at and around `points`, sometimes any number in [min, max]. */
+function near(points: number[], min: number, max: number): fc.Arbitrary<number> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...points) },
+    { weight: 1, arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }) },
+  );
+}
+
+/** Optional keys: fast-check leaves each key out of the object some of the time. */
+const optionalRecord = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T) => fc.record(model, { requiredKeys: [] });
+
+const detection = fc.constantFrom('detected', 'not-detected', 'unknown' as const);
+const endpointChange = fc.constantFrom('improved', 'unchanged', 'worsened', 'absent' as const);
+
+const patient = optionalRecord({
+  ageYears: near([0, 31, 58, 77, 130], 0, 130),
+  sex: fc.constantFrom('female', 'male', 'other', 'unknown' as const),
+  pregnant: fc.boolean(),
+  creatinineClearanceMlMin: near([0, 19.9, 19.99, 20, 20.1, 39.9, 39.99, 40, 40.1, 59.9, 59.99, 60, 60.1, 90, 120], 0, 200),
+  hepaticImpairment: fc.constantFrom('none', 'mild', 'moderate', 'severe', 'unknown' as const),
+});
+
+const diagnosis = optionalRecord({ smSubtype: fc.constantFrom('ISM', 'SSM', 'ASM', 'SM-AHN', 'MCL', 'unknown' as const) });
+
+const molecular = optionalRecord({
+  kitD816V: detection,
+  kitOtherMutations: fc.array(fc.constantFrom('F522C', 'K509I', 'V560G', 'del419', 'D816H', 'f522c'), { maxLength: 4 }),
+  fip1l1Pdgfra: detection,
+});
+
+const labs = optionalRecord({
+  serumTryptaseNgMl: near([0, 20, 80, 210], 0, 1000),
+  eosinophilsPerMicroliter: near([0, 300, 1499, 1499.9, 1500, 1500.1, 1501, 4200], 0, 10_000),
+});
+
+const cardiac = optionalRecord({
+  echocardiogram: fc.constantFrom('normal', 'abnormal', 'not-done' as const),
+  troponin: fc.constantFrom('normal', 'elevated', 'not-done' as const),
+});
+
+const medications = optionalRecord({
+  strongCyp3a4Inducers: fc.array(fc.constantFrom('rifampin', 'carbamazepine', 'phenytoin'), { maxLength: 2 }),
+});
+
+const order = fc.record(
+  {
+    drug: fc.oneof(
+      { weight: 6, arbitrary: fc.constant('imatinib') },
+      { weight: 1, arbitrary: fc.constantFrom('dasatinib', 'midostaurin', 'Imatinib', 'unknown') },
+    ),
+    dailyDoseMg: near([0.5, 99.9, 100, 100.5, 101, 400, 599.9, 600, 600.5, 601, 800], Number.MIN_VALUE, 2000),
+    status: fc.constantFrom('proposed', 'active' as const),
+    prednisoneCoTherapy: fc.boolean(),
+  },
+  { requiredKeys: ['drug'] },
+);
+
+type Measure = keyof EndpointMeasures;
+type Pair = { baseline?: number; current?: number };
+
+/**
+ * Baseline and current of one measure: exact 20% falls (100 -> 80, 120 -> 96), falls a hair
+ * either side, no change, rises, a zero baseline, and either value missing.
+ */
+function measurePair(max: number): fc.Arbitrary<Pair> {
+  const exact = fc.constantFrom<[number, number]>(
+    [100, 80], [120, 96], [50, 40], [125, 100], [10, 8], [0.5, 0.4], [100, 79.9], [100, 80.1], [120, 95.9],
+    [410, 409], [410, 410], [410, 500], [30, 29], [30, 30], [0, 0], [0, 5], [5, 0],
+  );
+  const scaled = fc
+    .tuple(near([0, 1, 10, 30, 100, 120, 410], 0, max), fc.constantFrom(0, 0.5, 0.79, 0.799, 0.8, 0.801, 0.81, 0.99, 1, 1.01, 1.5))
+    .map(([baseline, factor]): [number, number] => [baseline, Math.min(max, baseline * factor)]);
+  const any = fc.tuple(fc.double({ min: 0, max, noNaN: true }), fc.double({ min: 0, max, noNaN: true }));
+  const values = fc.oneof(exact, scaled, any).map(([b, c]) => [Math.min(b, max), Math.min(c, max)] as const);
+  return fc
+    .tuple(values, fc.constantFrom('both', 'both', 'both', 'baseline only', 'current only', 'neither'))
+    .map(([[baseline, current], present]): Pair => ({
+      ...(present === 'both' || present === 'baseline only' ? { baseline } : {}),
+      ...(present === 'both' || present === 'current only' ? { current } : {}),
+    }));
+}
+
+const MEASURES: Measure[] = ['serumTryptaseNgMl', 'urinaryNMethylhistamine', 'boneMarrowMastCellPercent'];
+
+const endpointMeasures = fc
+  .tuple(measurePair(1e6), measurePair(1e6), measurePair(100), fc.boolean(), fc.boolean())
+  .map(([tryptase, methylhistamine, marrow, keepEmptyBaseline, keepEmptyCurrent]) => {
+    const pairs = [tryptase, methylhistamine, marrow];
+    const baseline: EndpointMeasures = {};
+    const current: EndpointMeasures = {};
+    MEASURES.forEach((measure, i) => {
+      if (pairs[i]!.baseline !== undefined) baseline[measure] = pairs[i]!.baseline;
+      if (pairs[i]!.current !== undefined) current[measure] = pairs[i]!.current;
+    });
+    return {
+      ...(Object.keys(baseline).length > 0 || keepEmptyBaseline ? { baseline } : {}),
+      ...(Object.keys(current).length > 0 || keepEmptyCurrent ? { current } : {}),
+    };
+  });
+
+const treatmentCourse = fc
+  .tuple(
+    optionalRecord({
+      monthsOnImatinib: near([0, 1, 2.9, 2.99, 3, 3.01, 4, 6, 12], 0, 60),
+      skinLesions: endpointChange,
+      hepatosplenomegaly: endpointChange,
+      symptoms: endpointChange,
+    }),
+    endpointMeasures,
+  )
+  .map(([course, measures]) => ({ ...course, ...measures }));
+
+/** A valid PatientFacts: every section and field optional. */
+export const patientFacts: fc.Arbitrary<PatientFacts> = optionalRecord({
+  patient,
+  diagnosis,
+  molecular,
+  labs,
+  cardiac,
+  medications,
+  order,
+  treatmentCourse,
+});
+
