@@ -3,7 +3,8 @@
  * on the same mix of facts: the JSON bodies of the valid sample events in events/.
  *
  * - stock: json-rules-engine as it comes, on the rule files whole (scripts/bench/stock-engine.ts);
- * - evaluate: the product, `evaluate()` of functions/core;
+ * - evaluate: the product, `evaluate()` as built for embedding (dist/lib/index.mjs, what
+ *   `import { evaluate } from 'imatinib-sm-cds'` loads);
  * - handwritten: the same rules as plain TypeScript (scripts/bench/handwritten.ts), the limit;
  * - handler: the deployed Lambda bundle dist/lambda/evaluate.cjs on the sample events themselves;
  * plus the bundle's cold start against a bare `node`, its size, and resident memory growth over
@@ -24,7 +25,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { evaluate, type PatientFacts } from '../functions/core/index.js';
+import type { PatientFacts } from '../functions/core/index.js';
 import { measureColdStart, type ColdStart } from './bench/cold-start.js';
 import { handwrittenFiredRuleIds } from './bench/handwritten.js';
 import { measureMemoryGrowth, type MemoryGrowth } from './bench/memory.js';
@@ -37,6 +38,8 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BUNDLE = path.join(ROOT, 'dist/lambda/evaluate.cjs');
+const LIBRARY = path.join(ROOT, 'dist/lib/index.mjs');
+const { evaluate } = (await import(LIBRARY)) as typeof import('../functions/core/index.js');
 const JSON_OUTPUT = process.argv.includes('--json');
 
 const WARMUP_MS = 500;
