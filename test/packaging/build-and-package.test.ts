@@ -113,3 +113,26 @@ describe('the built code, with its substituted dependencies', () => {
     }
   });
 });
+
+describe('the Lambda bundles', () => {
+  const answer = (bundle: string, event: string, env: Record<string, string> = {}) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['-e', `require(${JSON.stringify(path.join(ROOT, bundle))}).handler(require(${JSON.stringify(path.join(ROOT, event))}), { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 }).then((r) => process.stdout.write(JSON.stringify(r)))`],
+        { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } },
+      ),
+    ) as { statusCode: number; body: string };
+
+  it('answers an event from the built evaluate bundle in a fresh process', () => {
+    const result = answer('dist/lambda/evaluate.cjs', 'events/evaluate.kit-d816v-positive.json');
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).findings[0].ruleId).toBe('kit-d816v-caveat');
+  });
+
+  it('answers discovery from the built CDS Hooks bundle, and refuses to start without its settings', () => {
+    expect(answer('dist/lambda/cds-hooks.cjs', 'events/cds-hooks.discovery.json', { CDS_JWT_VERIFICATION: 'off' }).statusCode).toBe(200);
+    expect(() => answer('dist/lambda/cds-hooks.cjs', 'events/cds-hooks.discovery.json', { CDS_JWT_VERIFICATION: 'on', CDS_TRUSTED_ISSUERS: '' })).toThrow(/CDS_TRUSTED_ISSUERS/);
+  });
+});
