@@ -40,6 +40,24 @@ function compileValidator(schemaFile: string): string {
   return standaloneCode(ajv, ajv.compile(readSchema(schemaFile)));
 }
 
+/** A schema of `$defs` only, compiled to one validator per definition, exported by its name. */
+function compileDefinitions(schemaFile: string, names: readonly string[]): string {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, messages: false, code: { source: true, optimize: true } });
+  const schema = readSchema(schemaFile) as { $id: string };
+  ajv.addSchema(schema);
+  return standaloneCode(ajv, Object.fromEntries(names.map((name) => [name, `${schema.$id}#/$defs/${name}`])));
+}
+
+const FHIR_RESOURCES = ['MedicationRequest', 'DraftMedicationRequest', 'Observation', 'Patient', 'Condition'] as const;
+
+const FHIR_VALIDATOR_TYPES = `import type { ErrorObject } from 'ajv';
+interface Validate {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+${FHIR_RESOURCES.map((name) => `export declare const ${name}: Validate;`).join('\n')}
+`;
+
 const VALIDATOR_TYPES = `import type { ErrorObject } from 'ajv';
 interface Validate {
   (data: unknown): boolean;
@@ -74,6 +92,10 @@ function main(): void {
     writeIfChanged(path.join(root, `${output}.cjs`), compileValidator(schemaFile));
     writeIfChanged(path.join(root, `${output}.d.cts`), VALIDATOR_TYPES);
   }
+  const fhirValidators = path.join(root, 'functions/adapters/fhir/generated/validate-fhir-read-subset');
+  mkdirSync(path.dirname(fhirValidators), { recursive: true });
+  writeIfChanged(`${fhirValidators}.cjs`, compileDefinitions('schemas/fhir-read-subset.schema.json', FHIR_RESOURCES));
+  writeIfChanged(`${fhirValidators}.d.cts`, FHIR_VALIDATOR_TYPES);
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
 }

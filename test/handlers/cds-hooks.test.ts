@@ -134,6 +134,16 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
     expect(new Set(first.map((c) => c.uuid)).size).toBe(first.length);
   });
 
+  it('does not claim "no strong CYP3A4 inducer" when a current medication cannot be read', async () => {
+    const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
+      body.prefetch.medications.entry.push({ resource: { resourceType: 'MedicationRequest', status: 'active', medicationCodeableConcept: { coding: 'rifampin' } } });
+    });
+
+    const missing = cardsOf(await invoke(event, lambdaContext())).at(-1)!;
+
+    expect(missing.detail).toContain('`medications.strongCyp3a4Inducers`');
+  });
+
   it('answers a request without an imatinib order with no cards', async () => {
     const result = await invoke(await signedEvent('cds-hooks.order-sign-no-imatinib'), lambdaContext());
 
@@ -283,6 +293,8 @@ describe('CDS Hooks request validation', () => {
     ['an order-select request without selections', 'cds-hooks.order-select-kit-d816v', (b) => delete b.context.selections, '$.context.selections'],
     ['a request for the other hook', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => Object.assign(b, { hook: 'order-select' }) && (b.context.selections = ['MedicationRequest/draft-imatinib-2']), '$.hook'],
     ['fhirAuthorization without fhirServer fields', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => (b.fhirAuthorization = { token_type: 'Bearer' }), '$.fhirAuthorization.access_token'],
+    ['a draft order without intent', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => delete b.context.draftOrders.entry[0].resource.intent, '$.context.draftOrders.entry[0].resource.intent'],
+    ['a draft order whose dose is text', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => (b.context.draftOrders.entry[0].resource.dosageInstruction[0].doseAndRate[0].doseQuantity.value = '400'), '$.context.draftOrders.entry[0].resource.dosageInstruction[0].doseAndRate[0].doseQuantity.value'],
   ])('answers 400 naming the field for %s', async (_what, name, edit, path) => {
     const result = await invoke(await signedEvent(name, edit), lambdaContext());
 

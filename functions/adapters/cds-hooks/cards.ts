@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MedicationRequest } from 'fhir/r4';
 import { sourceLabel, type EvaluationResult, type Finding, type MissingFact, type SuggestedAction } from '../../core/index.js';
 import { HUNDRED_MG_COUNTERPART, RXNORM, SYSTEM } from '../fhir/codes.js';
+import { lookup } from '../fhir/lookup.js';
 import { factLabel } from './fact-labels.js';
 
 /** CDS Hooks 2.0 card types (only what this service sends). */
@@ -71,7 +72,7 @@ function detailOf(finding: Finding): string {
 /** The draft order, changed to 100 mg once daily (and to the 100 mg tablet when it named the 400 mg one). */
 function withDailyDose(order: MedicationRequest, dailyDoseMg: number): MedicationRequest {
   const coding = order.medicationCodeableConcept?.coding?.map((c) =>
-    c.system === SYSTEM.rxnorm && c.code && HUNDRED_MG_COUNTERPART[c.code] ? { ...c, ...HUNDRED_MG_COUNTERPART[c.code] } : c,
+    c.system === SYSTEM.rxnorm && lookup(HUNDRED_MG_COUNTERPART, c.code) ? { ...c, ...lookup(HUNDRED_MG_COUNTERPART, c.code) } : c,
   );
   const route = order.dosageInstruction?.[0]?.route;
   return {

@@ -1,6 +1,6 @@
 import type { Condition, MedicationRequest, Observation, Patient } from 'fhir/r4';
 import { evaluate, type EvaluationResult, type MissingFact } from '../../core/index.js';
-import { factsFromFhir, isImatinib, resourcesOf } from '../fhir/fhir-to-facts.js';
+import { factsFromFhir, isImatinib, readResources, resourcesOf, unreadable } from '../fhir/fhir-to-facts.js';
 import { badRequest, notFound, preconditionFailed } from '../http/errors.js';
 import { jsonResponse, type HttpResult, type JsonEvent } from '../http/http-event.js';
 import { logger } from '../logger.js';
@@ -24,6 +24,10 @@ function serviceOf(event: JsonEvent): CdsService {
 function requestOf(event: JsonEvent, service: CdsService): CdsRequest {
   const checked = checkCdsRequest(event.jsonBody);
   if (!checked.ok) throw badRequest('The body is not a valid CDS Hooks request for this service.', checked.problems);
+  const unreadableOrders = checked.value.context.draftOrders.entry.flatMap(({ resource }, i) =>
+    resource.resourceType === 'MedicationRequest' ? unreadable(resource, 'DraftMedicationRequest', `$.context.draftOrders.entry[${i}].resource`) : [],
+  );
+  if (unreadableOrders.length > 0) throw badRequest('A draft MedicationRequest does not have the FHIR R4 types this service reads.', unreadableOrders);
   if (checked.value.hook !== service.definition.hook) {
     throw badRequest(`This service answers the ${service.definition.hook} hook.`, [
       { path: '$.hook', expected: JSON.stringify(service.definition.hook), found: 'another hook' },
@@ -42,6 +46,15 @@ function mergeMissing(results: readonly EvaluationResult[]): MissingFact[] {
 }
 
 const RANK = { critical: 0, warning: 1, info: 2 } as const;
+
+/**
+ * The patient's current medications, or undefined (not known) when one of them cannot be read:
+ * "no strong CYP3A4 inducer" may only be said of a list read whole.
+ */
+function medicationsOf(prefetched: unknown): MedicationRequest[] | undefined {
+  const { resources, unreadable: unread } = readResources<MedicationRequest>(prefetched, 'MedicationRequest');
+  return unread > 0 ? undefined : resources.filter((m) => !isImatinib(m));
+}
 
 /**
  * `POST /cds-services/{id}`: maps the FHIR data to PatientFacts for each imatinib draft order, runs
@@ -78,7 +91,7 @@ export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
       patient: resourcesOf<Patient>(prefetch.patient, 'Patient')[0],
       observations,
       conditions: resourcesOf<Condition>(prefetch.conditions, 'Condition'),
-      medications: resourcesOf<MedicationRequest>(prefetch.medications, 'MedicationRequest').filter((m) => !isImatinib(m)),
+      medications: medicationsOf(prefetch.medications),
       order,
       otherDraftOrders: drafts.filter((d) => d !== order),
       now: new Date(),

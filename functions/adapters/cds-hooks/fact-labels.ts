@@ -1,3 +1,5 @@
+import { lookup } from '../fhir/lookup.js';
+
 /** Plain names for the facts of PatientFacts, for the card that lists what is not on record. */
 const LABELS: Readonly<Record<string, string>> = {
   'patient.pregnant': 'Pregnancy status',
@@ -18,5 +20,5 @@ const LABELS: Readonly<Record<string, string>> = {
 };
 
 export function factLabel(path: string): string {
-  return LABELS[path] ?? path;
+  return lookup(LABELS, path) ?? path;
 }

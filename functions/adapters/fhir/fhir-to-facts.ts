@@ -1,5 +1,4 @@
 import type {
-  Bundle,
   CodeableConcept,
   Condition,
   Dosage,
@@ -11,6 +10,9 @@ import type {
   Quantity,
 } from 'fhir/r4';
 import type { PatientFacts } from '../../core/index.js';
+import { describeErrors, type FactProblem } from '../../core/validate-facts.js';
+import * as readable from './generated/validate-fhir-read-subset.cjs';
+import { lookup } from './lookup.js';
 import {
   HGNC,
   HGNC_SYSTEMS,
@@ -79,7 +81,7 @@ function dosesPerDay(dosage: Dosage): number | undefined {
   const repeat = dosage.timing?.repeat;
   if (repeat?.frequency === undefined || repeat.period === undefined || repeat.periodUnit === undefined) return undefined;
   if (repeat.frequencyMax !== undefined || repeat.periodMax !== undefined) return undefined;
-  const perDay = PER_DAY[repeat.periodUnit];
+  const perDay = lookup(PER_DAY, repeat.periodUnit);
   return perDay === undefined || repeat.period <= 0 ? undefined : (repeat.frequency * perDay) / repeat.period;
 }
 
@@ -105,7 +107,7 @@ export function dailyDoseMg(request: MedicationRequest): number | undefined {
     if (dose === undefined || perDay === undefined || (dosage.doseAndRate?.length ?? 0) > 1) return undefined;
     total += dose * perDay;
   }
-  return Number(total.toFixed(6));
+  return inRange(Number(total.toFixed(6)), Number.MIN_VALUE);
 }
 
 function orderFacts(order: MedicationRequest, others: MedicationRequest[]): NonNullable<PatientFacts['order']> {
@@ -113,7 +115,7 @@ function orderFacts(order: MedicationRequest, others: MedicationRequest[]): NonN
   const status = order.status === 'active' ? 'active' : order.status === 'draft' ? 'proposed' : undefined;
   return {
     drug: 'imatinib',
-    ...(dose !== undefined && dose > 0 ? { dailyDoseMg: dose } : {}),
+    ...(dose !== undefined ? { dailyDoseMg: dose } : {}),
     ...(status ? { status } : {}),
     // A prednisone draft order alongside says yes; its absence is not a "no" (it may be planned elsewhere).
     ...(others.some(isPrednisone) ? { prednisoneCoTherapy: true } : {}),
@@ -151,10 +153,14 @@ function latest(observations: Observation[], ...codes: string[]): Observation | 
 }
 
 /** Unit factors to the contract's units; an unlisted unit leaves the value unknown. */
+/** A finite number within the contract's range, or undefined. */
+const inRange = (value: number | undefined, min: number, max = Number.MAX_VALUE): number | undefined =>
+  value !== undefined && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+
 function inUnits(quantity: Quantity | undefined, factors: Readonly<Record<string, number>>): number | undefined {
-  if (quantity?.value === undefined || !Number.isFinite(quantity.value) || quantity.value < 0) return undefined;
-  const factor = factors[quantity.code ?? quantity.unit ?? ''];
-  return factor === undefined ? undefined : Number((quantity.value * factor).toFixed(6));
+  if (quantity?.value === undefined) return undefined;
+  const factor = lookup(factors, quantity.code ?? quantity.unit);
+  return factor === undefined ? undefined : inRange(Number((quantity.value * factor).toFixed(6)), 0);
 }
 
 const NG_PER_ML = { 'ng/mL': 1, 'ug/L': 1 };
@@ -178,7 +184,7 @@ const AMINO_ACIDS: Readonly<Record<string, string>> = {
 /** "NP_000213.1:p.(Asp816Val)" or "p.D816V" -> "D816V"; anything else is returned as written. */
 export function proteinChange(hgvs: string): string {
   const change = hgvs.replace(/^.*p\./, '').replace(/[()]/g, '').trim();
-  return change.replace(/[A-Z][a-z]{2}/g, (three) => AMINO_ACIDS[three] ?? three);
+  return change.replace(/[A-Z][a-z]{2}/g, (three) => lookup(AMINO_ACIDS, three) ?? three);
 }
 
 function componentsWith(observation: Observation, loincCode: string): ObservationComponent[] {
@@ -238,7 +244,7 @@ function molecularFacts(observations: Observation[]): NonNullable<PatientFacts['
 
 function smSubtype(conditions: Condition[]): 'ASM' | 'MCL' | undefined {
   const active = conditions.filter((c) => !codings(c.clinicalStatus).some((cd) => ['inactive', 'resolved', 'remission'].includes(cd.code ?? '')));
-  const subtypes = new Set(active.flatMap((c) => codings(c.code).filter((cd) => cd.system === SYSTEM.icd10cm).map((cd) => ICD10CM_SUBTYPE[cd.code ?? ''])));
+  const subtypes = new Set(active.flatMap((c) => codings(c.code).filter((cd) => cd.system === SYSTEM.icd10cm).map((cd) => lookup(ICD10CM_SUBTYPE, cd.code))));
   subtypes.delete(undefined);
   // Two different subtypes on record is a contradiction for a clinician to resolve, not for us to pick.
   return subtypes.size === 1 ? [...subtypes][0] : undefined;
@@ -272,7 +278,7 @@ export function factsFromFhir(inputs: FhirInputs): PatientFacts {
   const facts: PatientFacts = {
     patient: compact({
       ageYears: ageInYears(inputs.patient?.birthDate, inputs.now),
-      sex: SEX[inputs.patient?.gender ?? ''],
+      sex: lookup(SEX, inputs.patient?.gender),
       pregnant: pregnant(latest(observations, LOINC.pregnancyStatus)),
       creatinineClearanceMlMin: inUnits(clearance?.valueQuantity, ML_PER_MIN),
     }),
@@ -288,11 +294,39 @@ export function factsFromFhir(inputs: FhirInputs): PatientFacts {
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as PatientFacts;
 }
 
-/** The resources of a Bundle (or a single resource) of one type. */
-export function resourcesOf<T extends FhirResource>(value: unknown, resourceType: T['resourceType']): T[] {
-  if (value === null || typeof value !== 'object') return [];
-  const resource = value as FhirResource;
-  if (resource.resourceType === resourceType) return [resource as T];
-  if (resource.resourceType !== 'Bundle') return [];
-  return ((resource as Bundle).entry ?? []).map((e) => e.resource).filter((r): r is T => r?.resourceType === resourceType);
+export type ReadResourceType = 'MedicationRequest' | 'Observation' | 'Patient' | 'Condition';
+
+const readers: Readonly<Record<ReadResourceType | 'DraftMedicationRequest', typeof readable.Observation>> = {
+  MedicationRequest: readable.MedicationRequest,
+  DraftMedicationRequest: readable.DraftMedicationRequest,
+  Observation: readable.Observation,
+  Patient: readable.Patient,
+  Condition: readable.Condition,
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The resources of one type in a Bundle (or a single resource), split into those this mapping can
+ * read (their read elements have the types FHIR gives them: schemas/fhir-read-subset.schema.json)
+ * and a count of those it cannot, which are never misread: what they would have said is unknown.
+ */
+export function readResources<T extends FhirResource>(value: unknown, resourceType: T['resourceType'] & ReadResourceType): { resources: T[]; unreadable: number } {
+  if (!isObject(value)) return { resources: [], unreadable: 0 };
+  const candidates = value.resourceType === 'Bundle' ? (Array.isArray(value.entry) ? value.entry : []).map((e) => (isObject(e) ? e.resource : undefined)) : [value];
+  const ofType = candidates.filter((r): r is Record<string, unknown> => isObject(r) && r.resourceType === resourceType);
+  const resources = ofType.filter((r) => readers[resourceType](r)) as unknown as T[];
+  return { resources, unreadable: ofType.length - resources.length };
+}
+
+/** The readable resources of one type (readResources), when the unreadable ones need no special care. */
+export function resourcesOf<T extends FhirResource>(value: unknown, resourceType: T['resourceType'] & ReadResourceType): T[] {
+  return readResources<T>(value, resourceType).resources;
+}
+
+/** Why a resource cannot be read, as field problems under `at` (for a draft order the EHR sent). */
+export function unreadable(resource: unknown, resourceType: ReadResourceType | 'DraftMedicationRequest', at: string): FactProblem[] {
+  const validate = readers[resourceType];
+  if (validate(resource)) return [];
+  return describeErrors(validate.errors ?? [], resource).map((problem) => ({ ...problem, path: problem.path.replace(/^\$/, at) }));
 }

@@ -1,6 +1,6 @@
 import type { Condition } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { dailyDoseMg, factsFromFhir, isImatinib, proteinChange, type FhirInputs } from '../../../functions/adapters/fhir/fhir-to-facts.js';
+import { dailyDoseMg, factsFromFhir, isImatinib, proteinChange, readResources, type FhirInputs } from '../../../functions/adapters/fhir/fhir-to-facts.js';
 import { dailyDosage, medicationRequest, observation, quantity, subject, variant } from '../../support/fhir.js';
 
 const order = medicationRequest({ code: '403879' }, dailyDosage(400));
@@ -183,6 +183,40 @@ describe('FHIR R4 to PatientFacts', () => {
     it('reports no inducers, rather than unknown, when the medication list came back empty', () => {
       expect(factsFromFhir(inputs({ medications: [] })).medications).toEqual({ strongCyp3a4Inducers: [] });
       expect(factsFromFhir(inputs({})).medications).toBeUndefined();
+    });
+  });
+
+  describe('resources it cannot read', () => {
+    it('leaves out, and counts, resources whose read elements have the wrong FHIR types', () => {
+      const bundle = {
+        resourceType: 'Bundle',
+        entry: [
+          { resource: observation('21582-2', { valueQuantity: quantity(120, 'ng/mL') }) },
+          { resource: { ...observation('21582-2', {}), valueQuantity: { value: '120' } } },
+          { resource: { resourceType: 'Observation', code: 'tryptase' } },
+          null,
+          { resource: { resourceType: 'Patient' } },
+        ],
+      };
+
+      const { resources, unreadable } = readResources(bundle, 'Observation');
+
+      expect(resources).toHaveLength(1);
+      expect(unreadable).toBe(2);
+    });
+
+    it('finds nothing when a FHIR value names a property of Object itself', () => {
+      const order = medicationRequest({ code: '282388' }, [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'constructor' as 'd' } }, doseAndRate: [{ doseQuantity: quantity(400, 'mg') }] }]);
+      const facts = factsFromFhir(inputs({ order, patient: { resourceType: 'Patient', gender: '__proto__' as 'other' } }));
+
+      expect(facts.order).not.toHaveProperty('dailyDoseMg');
+      expect(facts.patient).toBeUndefined();
+    });
+
+    it('does not turn an absurd count into a fact outside the contract', () => {
+      const facts = factsFromFhir(inputs({ observations: [observation('711-2', { valueQuantity: quantity(1e308, '10*3/uL') })] }));
+
+      expect(facts.labs).toBeUndefined();
     });
   });
 });
