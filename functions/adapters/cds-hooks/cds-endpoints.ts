@@ -47,6 +47,16 @@ function mergeMissing(results: readonly EvaluationResult[]): MissingFact[] {
 
 const RANK = { critical: 0, warning: 1, info: 2 } as const;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** hookInstance correlates log lines; the spec makes it a UUID, and anything else is not logged. */
+const loggableHookInstance = (hookInstance: string) => (UUID.test(hookInstance) ? hookInstance : 'not-a-uuid');
+
+const CODE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Identifiers the EHR sends are logged only in the shapes they should have, so no free text slips in. */
+const loggable = (value: string | undefined, shape: RegExp) => (value === undefined ? undefined : shape.test(value) ? value : 'unexpected-format');
+
 /**
  * The patient's current medications, or undefined (not known) when one of them cannot be read:
  * "no strong CYP3A4 inducer" may only be said of a list read whole.
@@ -64,7 +74,7 @@ export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
   const started = performance.now();
   const service = serviceOf(event);
   const request = requestOf(event, service);
-  logger.appendKeys({ hookInstance: request.hookInstance, cdsService: service.definition.id });
+  logger.appendKeys({ hookInstance: loggableHookInstance(request.hookInstance), cdsService: service.definition.id });
 
   const orders = service.imatinibOrders(request);
   if (orders.length === 0) {
@@ -128,9 +138,9 @@ export async function feedbackEndpoint(event: JsonEvent): Promise<HttpResult> {
   for (const entry of checked.value.feedback) {
     logger.info('card feedback', {
       cdsService: service.definition.id,
-      card: entry.card,
+      card: loggable(entry.card, UUID),
       outcome: entry.outcome,
-      overrideReason: entry.overrideReason?.reason?.code,
+      overrideReason: loggable(entry.overrideReason?.reason?.code, CODE),
       acceptedSuggestions: entry.acceptedSuggestions?.length ?? 0,
     });
   }
