@@ -100,6 +100,24 @@ describe('POST /evaluate handler', () => {
     expect((await invoke(httpApiEvent('POST', '/evaluate', overLimit), lambdaContext())).statusCode).toBe(413);
   });
 
+  it('answers 400 to a list longer than the contract allows, naming it', async () => {
+    const body = JSON.stringify({ molecular: { kitOtherMutations: Array.from({ length: 51 }, (_, i) => `V${i}A`) } });
+
+    const result = await invoke(httpApiEvent('POST', '/evaluate', body), lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).errors).toEqual([{ path: '$.molecular.kitOtherMutations', expected: 'at most 50 items', found: 'an array of 51 items' }]);
+  });
+
+  it('answers 400 to JSON nested deeper than 16 levels, before parsing it', async () => {
+    const body = `${'{"a":'.repeat(17)}1${'}'.repeat(17)}`;
+
+    const result = await invoke(httpApiEvent('POST', '/evaluate', body), lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).detail).toMatch(/deeper than 16 levels/);
+  });
+
   it('reads a base64-encoded body', async () => {
     const event = httpApiEvent('POST', '/evaluate', Buffer.from('{"molecular":{"kitD816V":"detected"}}').toString('base64'));
     (event as { isBase64Encoded: boolean }).isBase64Encoded = true;

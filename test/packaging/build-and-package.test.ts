@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionFor, lambdaFunctions, type HttpEventLike } from '../../scripts/lambda-functions.js';
 import { evaluate as evaluateSource } from '../../functions/core/index.js';
+import { digestOf } from '../../scripts/knowledge-base/check-rules.js';
 import { eventNames, loadEvent } from '../support/events.js';
 import { patientFacts } from '../support/patient-facts-arbitrary.js';
 import { packageService, resourcesOfType, ROOT, type CfnTemplate } from '../support/serverless.js';
@@ -129,6 +131,23 @@ describe('the Lambda bundles', () => {
 
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body).findings[0].ruleId).toBe('kit-d816v-caveat');
+  });
+
+  it('carries its rules inside: the bundle alone, copied where there is no rules/ and no node_modules, answers the same', () => {
+    const alone = mkdtempSync(path.join(tmpdir(), 'bundle-alone-'));
+    copyFileSync(path.join(ROOT, 'dist/lambda/evaluate.cjs'), path.join(alone, 'index.cjs'));
+    copyFileSync(path.join(ROOT, 'events/evaluate.on-therapy-response.json'), path.join(alone, 'event.json'));
+
+    const run = (bundle: string, event: string) =>
+      execFileSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)}).handler(require(${JSON.stringify(event)}), { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 }).then((r) => process.stdout.write(r.body))`], {
+        cwd: alone,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      });
+    const answer = JSON.parse(run(path.join(alone, 'index.cjs'), path.join(alone, 'event.json')));
+
+    expect(answer.findings.length).toBeGreaterThan(0);
+    expect(answer.knowledgeBase.digest).toBe(digestOf(path.join(ROOT, 'rules')));
   });
 
   it('answers discovery from the built CDS Hooks bundle, and refuses to start without its settings', () => {
