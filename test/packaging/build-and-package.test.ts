@@ -92,6 +92,45 @@ describe('the library build', () => {
   });
 });
 
+describe('deployment security in the packaged template', () => {
+  it('puts /evaluate behind an API Gateway JWT authorizer with issuer and audience as parameters', () => {
+    const [[authorizerId, authorizer]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer') as [[string, { Properties: any }]];
+    const route = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'ANY /evaluate')![1];
+
+    expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://issuer.invalid', Audience: ['imatinib-sm-cds'] });
+    expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+  });
+
+  it('leaves the CDS Hooks routes to the EHR-JWT check in the function, which is on by default', () => {
+    const cds = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').filter(([, r]) => (r.Properties.RouteKey as string).includes('/cds-services'));
+    const fn = resourcesOfType(template, 'AWS::Lambda::Function').find(([name]) => name.startsWith('CdsHooks'))![1];
+
+    expect(cds).toHaveLength(3);
+    expect(fn.Properties.Environment.Variables.CDS_JWT_VERIFICATION).toBe('on');
+  });
+
+  it('throttles the API and reserves (and caps) each function\'s concurrency', () => {
+    const [[, stage]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+
+    expect(stage!.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) expect(fn.Properties.ReservedConcurrentExecutions).toBe(20);
+  });
+
+  it('grants the functions\' role CloudWatch Logs on their own log groups and nothing else', () => {
+    const roles = resourcesOfType(template, 'AWS::IAM::Role');
+    const statements = roles.flatMap(([, role]) => (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement));
+
+    expect(roles).toHaveLength(1);
+    expect(roles[0]![1].Properties.ManagedPolicyArns ?? []).toEqual([]);
+    for (const statement of statements) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of statement.Action) expect(action).toMatch(/^logs:/);
+      for (const resource of statement.Resource) expect(JSON.stringify(resource)).toContain(':log-group:/aws/lambda/imatinib-sm-cds-');
+    }
+  });
+});
+
 describe('the built code, with its substituted dependencies', () => {
   it('answers byte for byte as the source does, on the sample facts and 500 generated patients', async () => {
     const built = (await import(path.join(ROOT, 'dist/lib/index.mjs'))) as typeof import('../../functions/core/index.js');
