@@ -94,7 +94,9 @@ describe('the library build', () => {
 
 describe('deployment security in the packaged template', () => {
   it('puts /evaluate behind an API Gateway JWT authorizer with issuer and audience as parameters', () => {
-    const [[authorizerId, authorizer]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer') as [[string, { Properties: any }]];
+    const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
     const route = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'ANY /evaluate')![1];
 
     expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
@@ -111,7 +113,7 @@ describe('deployment security in the packaged template', () => {
   });
 
   it('throttles the API and reserves (and caps) each function\'s concurrency', () => {
-    const [[, stage]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+    const [, stage] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage')[0]!;
 
     expect(stage!.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
     for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) expect(fn.Properties.ReservedConcurrentExecutions).toBe(20);

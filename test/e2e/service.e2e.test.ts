@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEvent } from '../support/events.js';
+import { SANDBOX_ISSUER, startJwksServer, type JwksServer } from '../support/jwks-server.js';
+import { startOffline, type Offline } from './offline.js';
+
+/**
+ * End to end over real HTTP: the built bundles under serverless-offline on 127.0.0.1, with EHR JWT
+ * verification on and a JWKS served by the test, as a deployment would run them (less API
+ * Gateway's own JWT authorizer of /evaluate, which serverless-offline does not play).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let service: Offline;
+let jwks: JwksServer;
+
+beforeAll(async () => {
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  jwks = await startJwksServer({ audience: 'unused' });
+  service = await startOffline((baseUrl) => ({
+    CDS_JWT_VERIFICATION: 'on',
+    CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl }]),
+    CDS_PUBLIC_BASE_URL: baseUrl,
+  }));
+}, 120_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await jwks?.close();
+});
+
+const facts = (name: string) => JSON.parse(loadEvent<{ body: string }>(name).body) as unknown;
+const post = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(url, { method: 'POST', body, headers });
+
+describe('POST /evaluate over HTTP', () => {
+  it('answers valid facts with the findings', async () => {
+    const response = await post(`${service.baseUrl}/evaluate`, JSON.stringify(facts('evaluate.kit-d816v-positive')));
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    const body = (await response.json()) as { findings: { ruleId: string }[] };
+    expect(body.findings.map((f) => f.ruleId)).toEqual(['kit-d816v-caveat']);
+  });
+
+  it('answers a misspelt field with a 400 that names it', async () => {
+    const response = await post(`${service.baseUrl}/evaluate`, JSON.stringify({ molecular: { kitD816v: 'detected' } }));
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('$.molecular.kitD816v');
+  });
+
+  it('answers a body over 64 KB with 413', async () => {
+    const response = await post(`${service.baseUrl}/evaluate`, `{"patient":{},"x":"${'a'.repeat(70_000)}"}`);
+
+    expect(response.status).toBe(413);
+  });
+
+  it('answers a GET with 405 and an XML body with 415', async () => {
+    expect((await fetch(`${service.baseUrl}/evaluate`)).status).toBe(405);
+    expect((await post(`${service.baseUrl}/evaluate`, '<facts/>', { 'content-type': 'application/xml' })).status).toBe(415);
+  });
+});
+
+describe('CDS Hooks over HTTP, with the EHR JWT verified', () => {
+  const sign = (pathname: string) => jwks.signToken({ aud: `${service.baseUrl}${pathname}` });
+
+  it('serves discovery to a signed call and refuses an unsigned one', async () => {
+    const signed = await fetch(`${service.baseUrl}/cds-services`, { headers: { authorization: `Bearer ${await sign('/cds-services')}` } });
+    const unsigned = await fetch(`${service.baseUrl}/cds-services`);
+
+    expect(signed.status).toBe(200);
+    expect(((await signed.json()) as { services: unknown[] }).services).toHaveLength(2);
+    expect(unsigned.status).toBe(401);
+  });
+
+  it('answers a signed order-sign call with cards', async () => {
+    const pathname = '/cds-services/imatinib-sm-order-sign';
+    const body = loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body;
+
+    const response = await post(`${service.baseUrl}${pathname}`, body, { 'content-type': 'application/json', authorization: `Bearer ${await sign(pathname)}` });
+
+    expect(response.status).toBe(200);
+    const { cards } = (await response.json()) as { cards: { source: { topic?: { code: string } } }[] };
+    expect(cards.map((c) => c.source.topic?.code)).toContain('fip1l1-pdgfra-starting-dose');
+  });
+});
