@@ -31,6 +31,7 @@ import { handwrittenFiredRuleIds } from './bench/handwritten.js';
 import { measureMemoryGrowth, type MemoryGrowth } from './bench/memory.js';
 import { loadSamples, type Sample, type SampleEvent } from './bench/sample-events.js';
 import { Samples, round } from './bench/stats.js';
+import { localLambdaContext } from './lambda-functions.js';
 import { createStockEngine, readRuleFiles, stockFactsOf } from './bench/stock-engine.js';
 
 // The bundle's Powertools logger reads its level when the bundle is loaded: silence it first.
@@ -67,20 +68,7 @@ interface Contestant {
 
 // --- The handler's invocation ----------------------------------------------------------------------
 
-const lambdaContext: Context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'imatinib-sm-cds-bench-evaluate',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:imatinib-sm-cds-bench-evaluate',
-  memoryLimitInMB: '512',
-  awsRequestId: 'bench',
-  logGroupName: '/aws/lambda/imatinib-sm-cds-bench-evaluate',
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const lambdaContext = localLambdaContext('imatinib-sm-cds-bench-evaluate', 'bench');
 
 /** A fresh copy of the parts of an event the middlewares write to, made outside the timed call. */
 const freshEvent = (event: SampleEvent): SampleEvent => ({ ...event, headers: { ...event.headers } });

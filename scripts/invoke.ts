@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
-import { functionFor, type HttpEventLike } from './lambda-functions.js';
+import { functionFor, localLambdaContext, type HttpEventLike } from './lambda-functions.js';
 import { localEhr } from './local-ehr.js';
 
 const stdoutWrite = process.stdout.write.bind(process.stdout);
@@ -33,20 +33,7 @@ const target = functionFor(event);
 if (!target) fail(`no function serves ${file}'s method and path`);
 
 const requestId = event.requestContext?.requestId ?? randomUUID();
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: `imatinib-sm-cds-local-${target.name}`,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:imatinib-sm-cds-local-${target.name}`,
-  memoryLimitInMB: '512',
-  awsRequestId: requestId,
-  logGroupName: `/aws/lambda/imatinib-sm-cds-local-${target.name}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = localLambdaContext(`imatinib-sm-cds-local-${target.name}`, requestId);
 
 if (target.name === 'cdsHooks') {
   // A stand-in EHR signs the sample events; verification stays on (scripts/local-ehr.ts).

@@ -43,3 +43,21 @@ export function functionFor(event: HttpEventLike): LambdaFunction | undefined {
   const path = event.rawPath ?? event.path ?? '';
   return lambdaFunctions.find((fn) => fn.serves(method, path));
 }
+
+/** A Lambda context for running a handler outside Lambda (invoke, bench, tests). */
+export function localLambdaContext(functionName: string, awsRequestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

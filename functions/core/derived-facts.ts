@@ -1,5 +1,4 @@
 import type { Almanac } from 'json-rules-engine';
-import { isKnown } from './operators.js';
 import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
 
 /**
@@ -79,8 +78,3 @@ const countOfRules: DerivedFact = {
 export const derivedFacts: readonly DerivedFact[] = [percentFallFromBaseline, countOfRules];
 
 export const derivedFactsById: ReadonlyMap<string, DerivedFact> = new Map(derivedFacts.map((f) => [f.id, f]));
-
-/** Whether a derived fact's input, looked up by `read`, is known. */
-export function unknownInputs(fact: DerivedFact, params: Record<string, unknown>, read: (path: string) => unknown) {
-  return fact.inputs(params).filter((path) => !isKnown(read(path)));
-}

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http-event.js';
+import { localLambdaContext } from '../../scripts/lambda-functions.js';
 
 export const EVENTS_DIR = path.resolve(import.meta.dirname, '../../events');
 
@@ -43,20 +44,7 @@ export function httpApiEvent(method: string, rawPath: string, body?: string, hea
 }
 
 export function lambdaContext(requestId = 'test-request-id'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:test',
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/test',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 5000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return localLambdaContext('test', requestId);
 }
 
 export type Invoke = (event: HttpEvent, context: Context) => Promise<HttpResult>;

@@ -250,7 +250,7 @@ function smSubtype(conditions: Condition[]): 'ASM' | 'MCL' | undefined {
   return subtypes.size === 1 ? [...subtypes][0] : undefined;
 }
 
-export function strongInducersIn(requests: MedicationRequest[]): string[] {
+function strongInducersIn(requests: MedicationRequest[]): string[] {
   const found = new Set<string>();
   for (const request of requests.filter((r) => r.status === 'active')) {
     const concept = request.medicationCodeableConcept;

@@ -26,13 +26,6 @@ export function headerOf(event: HttpEvent, name: string): string | undefined {
   return event.headers?.[name] ?? undefined;
 }
 
-/** The public URL of the request, as the client addressed it. */
-export function requestUrlOf(event: HttpEvent): string {
-  const host = headerOf(event, 'x-forwarded-host') ?? headerOf(event, 'host') ?? 'localhost';
-  const proto = headerOf(event, 'x-forwarded-proto') ?? (host.startsWith('127.0.0.1') || host.startsWith('localhost') ? 'http' : 'https');
-  return `${proto}://${host}${pathOf(event)}`;
-}
-
 export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
