@@ -58,15 +58,15 @@ class RunAlmanac extends Almanac implements OutcomeLedger {
   }
 }
 
-/**
- * The dotted paths a rule's "applies when" branch requires to be known (`known: true` at its top
- * level): without them the rule cannot apply, whatever else the facts say.
- */
+/** A `known: true` leaf at the top of "applies when": the rule cannot apply without that fact. */
+function isGate(condition: Condition): condition is FactCondition {
+  return isFactCondition(condition) && condition.operator === 'known' && condition.value === true;
+}
+
+/** The dotted paths a rule's "applies when" branch requires to be known (its gates). */
 export function gatesOf(rule: RunnableRule): string[] {
   const appliesWhen = rule.conditions.all.find((branch) => branch.name === APPLIES_WHEN);
-  return (appliesWhen ? childrenOf(appliesWhen) : [])
-    .filter((c): c is Extract<Condition, { fact: string }> => isFactCondition(c) && c.operator === 'known' && c.value === true)
-    .map((c) => conditionPath(c));
+  return (appliesWhen ? childrenOf(appliesWhen) : []).filter(isGate).map((c) => conditionPath(c));
 }
 
 function dependenciesOf(condition: Condition): string[] {
@@ -116,9 +116,8 @@ class RunShape {
   constructor(rule: RunnableRule) {
     const [appliesWhen, firesWhen] = rule.conditions.all;
     const kept = appliesWhen.all.filter((condition, index) => {
-      const gate = isFactCondition(condition) && condition.operator === 'known' && condition.value === true;
-      if (gate) this.#taken.push({ index, leaf: condition, path: conditionPath(condition) });
-      return !gate;
+      if (isGate(condition)) this.#taken.push({ index, leaf: condition, path: conditionPath(condition) });
+      return !isGate(condition);
     });
     this.#appliesWhenDropped = kept.length === 0;
     this.conditions = this.#appliesWhenDropped ? firesWhen : { all: [{ ...appliesWhen, all: kept }, firesWhen] };
