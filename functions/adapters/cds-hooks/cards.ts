@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MedicationRequest } from 'fhir/r4';
-import { sourceLabel, type EvaluationResult, type Finding, type MissingFact, type SuggestedAction } from '../../core/index.js';
+import { knowledgeBaseInfo, sourceLabel, type Finding, type MissingFact, type SuggestedAction } from '../../core/index.js';
 import { HUNDRED_MG_COUNTERPART, RXNORM, SYSTEM } from '../fhir/codes.js';
 import { lookup } from '../fhir/lookup.js';
 import { factLabel } from './fact-labels.js';
@@ -159,7 +159,7 @@ export function cardFor(finding: Finding, order: MedicationRequest, call: CardCo
 }
 
 /** One card listing what was not known and which checks it would have decided. */
-export function missingFactsCard(missing: readonly MissingFact[], result: EvaluationResult, call: CardContext): Card {
+export function missingFactsCard(missing: readonly MissingFact[], call: CardContext): Card {
   const first = factLabel(missing[0]!.fact);
   const rest = missing.length - 1;
   const summary = rest > 0 ? `Not on record: ${first} and ${rest} more fact(s) that would decide further imatinib checks` : `Not on record: ${first}, which would decide further imatinib checks`;
@@ -169,6 +169,6 @@ export function missingFactsCard(missing: readonly MissingFact[], result: Evalua
     summary: summary.length < 140 ? summary : `Not on record: ${missing.length} facts that would decide further imatinib checks`,
     detail: `These checks could not be decided, because a fact they need is not on record. Consider obtaining:\n\n${lines.join('\n')}\n\nUnknown facts are never taken as "no".`,
     indicator: 'info',
-    source: { label: `${result.knowledgeBase.id} knowledge base ${result.knowledgeBase.version}` },
+    source: { label: `${knowledgeBaseInfo.id} knowledge base ${knowledgeBaseInfo.version}` },
   };
 }

@@ -115,7 +115,7 @@ export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
   }
   const missing = mergeMissing(results);
   const ordered = [...cards.values()].sort((a, b) => RANK[a.indicator] - RANK[b.indicator]);
-  if (missing.length > 0) ordered.push(missingFactsCard(missing, results[0]!, call));
+  if (missing.length > 0) ordered.push(missingFactsCard(missing, call));
 
   logger.info('cards', {
     orders: orders.length,

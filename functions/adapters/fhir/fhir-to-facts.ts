@@ -50,8 +50,8 @@ export interface FhirInputs {
 const codings = (concept: CodeableConcept | undefined) => concept?.coding ?? [];
 
 function hasCode(concept: CodeableConcept | undefined, system: string, codes: ReadonlySet<string> | readonly string[]): boolean {
-  const set = codes instanceof Set ? codes : new Set(codes as readonly string[]);
-  return codings(concept).some((c) => c.system === system && c.code !== undefined && set.has(c.code));
+  const listed = (code: string) => ('has' in codes ? codes.has(code) : codes.includes(code));
+  return codings(concept).some((c) => c.system === system && c.code !== undefined && listed(c.code));
 }
 
 /** Every name a concept carries (text and codings' displays), lower-cased. */
