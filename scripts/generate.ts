@@ -11,7 +11,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { checkRuleFiles, formatProblem, RuleFilesInvalidError } from './knowledge-base/check-rules.js';
+import { checkRuleFiles } from './knowledge-base/check-rules.js';
+import { formatProblem, RuleFilesInvalidError } from './knowledge-base/problems.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({

@@ -1,78 +1,128 @@
-import { isKnown } from './operators.js';
 import { readDottedPath } from './fact-paths.js';
-import { knowledgeBase, knowledgeBaseInfo, rulesById } from './knowledge-base.js';
+import { infoOf, knowledgeBase } from './knowledge-base.js';
+import { isKnown } from './operators.js';
 import { buildRationale, factsReadBy, type FactReader } from './rationale.js';
+import type { CompiledKnowledgeBase, CompiledRule } from './rule-definition.js';
 import { RuleEngine, type RuleRun } from './rule-engine.js';
-import { undecidingLeaves } from './three-valued.js';
-import type { EvaluationResult, Finding, Indicator, MissingFact, PatientFacts } from './types.js';
+import { undecidingLeaves, type RuleOutcome } from './three-valued.js';
+import type { EvaluationResult, Finding, Indicator, KnowledgeBaseInfo, MissingFact, PatientFacts } from './types.js';
 import { assertPatientFacts } from './validate-facts.js';
 
-const INDICATOR_RANK: Record<Indicator, number> = { critical: 0, warning: 1, info: 2 };
+/** The one rank of indicators: findings and cards are shown critical first. */
+export const INDICATOR_RANK: Readonly<Record<Indicator, number>> = Object.freeze({ critical: 0, warning: 1, info: 2 });
 
-/** Position of each rule in the knowledge base: priority first, then id (set by the generator). */
-const ruleOrder = new Map(knowledgeBase.rules.map((rule, index) => [rule.name, index]));
+/** An evaluation with how every rule came out, for the rule cases and the review console. */
+export interface EvaluationWithOutcomes {
+  result: EvaluationResult;
+  /** Every rule of the knowledge base, by id, in priority order. */
+  outcomes: Record<string, RuleOutcome>;
+}
 
-/** Built once per process; each run gets its own almanac (see RuleEngine). */
-const engine = new RuleEngine(knowledgeBase.rules);
+/** One knowledge base, ready to evaluate patients' facts. */
+export interface Evaluator {
+  readonly info: KnowledgeBaseInfo;
+  evaluate(facts: PatientFacts): Promise<EvaluationResult>;
+  evaluateWithOutcomes(facts: PatientFacts): Promise<EvaluationWithOutcomes>;
+}
 
 function readerFor(facts: PatientFacts, runs: readonly RuleRun[]): FactReader {
   const outcomes = new Map(runs.map((run) => [run.ruleId, run.outcome]));
   return (dottedPath) =>
-    dottedPath.startsWith('ruleOutcomes.')
-      ? outcomes.get(dottedPath.slice('ruleOutcomes.'.length))
-      : readDottedPath(facts, dottedPath);
-}
-
-function findingFor(run: RuleRun, read: FactReader): Finding {
-  const { category, indicator, summary, detail, evidence, suggestedActions } = rulesById.get(run.ruleId)!.event.params;
-  return {
-    ruleId: run.ruleId,
-    category,
-    indicator,
-    summary,
-    detail,
-    evidence: evidence.map(({ source, statement }) => {
-      const { citation, pmid, url } = knowledgeBase.sources[source]!;
-      return { citation, pmid, url, statement };
-    }),
-    rationale: buildRationale(run.conditions!, read),
-    ...(suggestedActions ? { suggestedActions } : {}),
-  };
-}
-
-function missingFactsOf(runs: readonly RuleRun[], read: FactReader): MissingFact[] {
-  const neededBy = new Map<string, Set<string>>();
-  for (const run of runs) {
-    if (run.outcome !== 'undecided' || run.conditions === undefined) continue;
-    for (const leaf of undecidingLeaves(run.conditions)) {
-      for (const fact of factsReadBy(leaf)) {
-        if (isKnown(read(fact))) continue;
-        if (!neededBy.has(fact)) neededBy.set(fact, new Set());
-        neededBy.get(fact)!.add(run.ruleId);
-      }
-    }
-  }
-  return [...neededBy.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([fact, ids]) => ({ fact, neededBy: [...ids].sort((a, b) => ruleOrder.get(a)! - ruleOrder.get(b)!) }));
+    dottedPath.startsWith('ruleOutcomes.') ? outcomes.get(dottedPath.slice('ruleOutcomes.'.length)) : readDottedPath(facts, dottedPath);
 }
 
 /**
- * Evaluates the knowledge base on one patient's facts (facts.md). Validates them first and throws
- * InvalidPatientFactsError naming each offending field. Findings come critical, then warning, then
- * info, by rule priority within each; facts whose absence left a rule undecided are listed in
- * `missingFacts`. The same facts always give the same result.
+ * An evaluator for a compiled knowledge base (what `npm run generate` embeds, or what the build's
+ * checks return for another rules folder, as the tests of the rule cases do).
  */
-export async function evaluate(facts: PatientFacts): Promise<EvaluationResult> {
-  const valid = assertPatientFacts(facts);
-  const runs = await engine.run(valid);
-  const read = readerFor(valid, runs);
-  const findings = runs
-    .filter((run) => run.outcome === 'fired')
-    .map((run) => findingFor(run, read))
-    .sort(
-      (a, b) =>
-        INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator] || ruleOrder.get(a.ruleId)! - ruleOrder.get(b.ruleId)!,
+export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
+  const info = infoOf(kb);
+  const rulesById = new Map<string, CompiledRule>(kb.rules.map((rule) => [rule.name, rule]));
+  /** Position of each rule: priority first, then id (the generator sorted them so). */
+  const ruleOrder = new Map(kb.rules.map((rule, index) => [rule.name, index]));
+  const byRuleOrder = (a: string, b: string) => ruleOrder.get(a)! - ruleOrder.get(b)!;
+  /** Built once; each run gets its own almanac (see RuleEngine). */
+  const engine = new RuleEngine(kb.rules);
+
+  function findingFor(run: RuleRun, read: FactReader): Finding {
+    const { category, indicator, summary, detail, evidence, suggestedActions } = rulesById.get(run.ruleId)!.event.params;
+    return {
+      ruleId: run.ruleId,
+      category,
+      indicator,
+      summary,
+      detail,
+      evidence: evidence.map(({ source, statement }) => {
+        const { citation, pmid, url } = kb.sources[source]!;
+        return { citation, pmid, url, statement };
+      }),
+      rationale: buildRationale(run.conditions!, read),
+      ...(suggestedActions ? { suggestedActions } : {}),
+    };
+  }
+
+  function missingFactsOf(runs: readonly RuleRun[], read: FactReader): MissingFact[] {
+    const neededBy = new Map<string, Set<string>>();
+    for (const run of runs) {
+      if (run.outcome !== 'undecided' || run.conditions === undefined) continue;
+      for (const leaf of undecidingLeaves(run.conditions)) {
+        for (const fact of factsReadBy(leaf)) {
+          if (isKnown(read(fact))) continue;
+          if (!neededBy.has(fact)) neededBy.set(fact, new Set());
+          neededBy.get(fact)!.add(run.ruleId);
+        }
+      }
+    }
+    return [...neededBy.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([fact, ids]) => ({ fact, neededBy: [...ids].sort(byRuleOrder) }));
+  }
+
+  function knowledgeBaseOfAnswer(): KnowledgeBaseInfo {
+    const { warnings, ...rest } = info;
+    return warnings ? { ...rest, warnings: [...warnings] } : { ...rest };
+  }
+
+  async function evaluateWithOutcomes(facts: PatientFacts): Promise<EvaluationWithOutcomes> {
+    const valid = assertPatientFacts(facts);
+    const runs = await engine.run(valid);
+    const read = readerFor(valid, runs);
+    const findings = runs
+      .filter((run) => run.outcome === 'fired')
+      .map((run) => findingFor(run, read))
+      .sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator] || byRuleOrder(a.ruleId, b.ruleId));
+    const outcomes = Object.fromEntries(
+      [...runs].sort((a, b) => byRuleOrder(a.ruleId, b.ruleId)).map((run) => [run.ruleId, run.outcome]),
     );
-  return { knowledgeBase: { ...knowledgeBaseInfo }, findings, missingFacts: missingFactsOf(runs, read) };
+    return { result: { knowledgeBase: knowledgeBaseOfAnswer(), findings, missingFacts: missingFactsOf(runs, read) }, outcomes };
+  }
+
+  return {
+    info,
+    evaluateWithOutcomes,
+    evaluate: async (facts) => (await evaluateWithOutcomes(facts)).result,
+  };
 }
+
+const builtIn = createEvaluator(knowledgeBase);
+
+/**
+ * Evaluates the built-in knowledge base on one patient's facts (facts.md). Validates them first and
+ * throws InvalidPatientFactsError naming each offending field. Findings come critical, then
+ * warning, then info, by rule priority within each; facts whose absence left a rule undecided are
+ * listed in `missingFacts`. The same facts always give the same result.
+ */
+export function evaluate(facts: PatientFacts): Promise<EvaluationResult> {
+  return builtIn.evaluate(facts);
+}
+
+/**
+ * evaluate(), also telling how each rule came out (`fired`, `not-fired`, `not-applicable`,
+ * `undecided`), which the public answer shows only through its findings and missing facts.
+ */
+export function evaluateWithOutcomes(facts: PatientFacts): Promise<EvaluationWithOutcomes> {
+  return builtIn.evaluateWithOutcomes(facts);
+}
+
+/** The built-in knowledge base: id, version, digest, status, last review, warnings. */
+export const knowledgeBaseInfo: KnowledgeBaseInfo = builtIn.info;

@@ -2,7 +2,17 @@
  * In-process entry point for embedding: `import { evaluate } from 'imatinib-sm-cds'`.
  * Free of AWS, HTTP and CDS Hooks code.
  */
-export { evaluate } from './evaluate.js';
-export { knowledgeBaseInfo, sourceLabel } from './knowledge-base.js';
+export {
+  createEvaluator,
+  evaluate,
+  evaluateWithOutcomes,
+  INDICATOR_RANK,
+  knowledgeBaseInfo,
+  type EvaluationWithOutcomes,
+  type Evaluator,
+} from './evaluate.js';
+export type { CompiledKnowledgeBase } from './rule-definition.js';
+export type { RuleOutcome } from './three-valued.js';
+export { sourceLabel } from './knowledge-base.js';
 export { InvalidPatientFactsError, type FactProblem } from './validate-facts.js';
 export type * from './types.js';

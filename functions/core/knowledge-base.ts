@@ -1,5 +1,5 @@
 import compiled from './generated/knowledge-base.json' with { type: 'json' };
-import type { CompiledKnowledgeBase, CompiledRule } from './rule-definition.js';
+import type { CompiledKnowledgeBase, KnowledgeBaseMetadata } from './rule-definition.js';
 import type { Evidence, KnowledgeBaseInfo } from './types.js';
 
 /**
@@ -8,13 +8,48 @@ import type { Evidence, KnowledgeBaseInfo } from './types.js';
  */
 export const knowledgeBase = compiled as unknown as CompiledKnowledgeBase;
 
-export const knowledgeBaseInfo: KnowledgeBaseInfo = Object.freeze({
-  id: knowledgeBase.id,
-  version: knowledgeBase.version,
-  digest: knowledgeBase.digest,
-});
+/** `date` (YYYY-MM-DD) plus `months`, the day kept within the month reached (01-31 + 1 month = 02-28/29). */
+export function addMonths(date: string, months: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}
 
-export const rulesById: ReadonlyMap<string, CompiledRule> = new Map(knowledgeBase.rules.map((r) => [r.name, r]));
+/**
+ * What an answer must say about a knowledge base that is not approved for use (knowledge-base spec,
+ * Knowledge-base metadata). It reads no clock: the due date is computed from the metadata, so the
+ * same facts always give the same answer.
+ */
+export function statusWarnings(meta: Pick<KnowledgeBaseMetadata, 'id' | 'version' | 'status' | 'lastReviewed' | 'reviewIntervalMonths'>): string[] {
+  const name = `Knowledge base ${meta.id} ${meta.version}`;
+  const review =
+    meta.lastReviewed === null
+      ? 'it has never been reviewed by a clinician'
+      : `it was last reviewed on ${meta.lastReviewed}; the next review is due on ${addMonths(meta.lastReviewed, meta.reviewIntervalMonths)}`;
+  switch (meta.status) {
+    case 'active':
+      return [];
+    case 'draft':
+      return [`${name} is a draft, not approved for clinical use: ${review}. Check each finding against its sources.`];
+    case 'retired':
+      return [`${name} is retired and should no longer be used: ${review}.`];
+  }
+}
+
+/** What every answer says about the knowledge base that gave it (facts.md, Response body). */
+export function infoOf(kb: CompiledKnowledgeBase): KnowledgeBaseInfo {
+  const warnings = statusWarnings(kb);
+  return Object.freeze({
+    id: kb.id,
+    version: kb.version,
+    digest: kb.digest,
+    status: kb.status,
+    lastReviewed: kb.lastReviewed,
+    ...(warnings.length > 0 ? { warnings: Object.freeze(warnings) as string[] } : {}),
+  });
+}
 
 const labelsByUrl = new Map(Object.values(knowledgeBase.sources).map((source) => [source.url, source.label]));
 

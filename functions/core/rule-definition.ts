@@ -34,7 +34,7 @@ export const APPLIES_WHEN = 'applies when';
 export const FIRES_WHEN = 'fires when';
 
 export interface RuleEvidence extends Evidence {
-  /** Key of the source in `rules/sources.json`. */
+  /** Key of the source in `rules/knowledge-base.json`. */
   source: string;
 }
 
@@ -60,6 +60,26 @@ export interface Source {
   citation: string;
   pmid: string | null;
   url: string;
+  /** The revision or year of the text that was read. */
+  revision?: string;
+}
+
+export type KnowledgeBaseStatus = 'draft' | 'active' | 'retired';
+
+/** `rules/knowledge-base.json` (validated by `rules/knowledge-base.schema.json`). */
+export interface KnowledgeBaseMetadata {
+  id: string;
+  version: string;
+  title: string;
+  status: KnowledgeBaseStatus;
+  /** ISO dates (YYYY-MM-DD). */
+  effective: string;
+  lastReviewed: string | null;
+  reviewIntervalMonths: number;
+  /** A role, never a person's name; null when nobody has reviewed it. */
+  reviewedBy: string | null;
+  changelog: { version: string; date: string; changes: string[] }[];
+  sources: Record<string, Source>;
 }
 
 /** Evidence as embedded: the source by key (its citation, PMID and URL are in `sources`). */
@@ -76,12 +96,9 @@ export interface CompiledRule extends Omit<RuleDefinition, 'event'> {
 /** The parts of a rule the engine runs. */
 export type RunnableRule = Pick<RuleDefinition, 'name' | 'priority' | 'conditions'>;
 
-/** What `npm run generate` embeds: the validated rules, their sources and the files' digest. */
-export interface CompiledKnowledgeBase {
-  id: string;
-  version: string;
+/** What `npm run generate` embeds: the metadata, the validated rules and the files' digest. */
+export interface CompiledKnowledgeBase extends KnowledgeBaseMetadata {
   digest: string;
-  sources: Record<string, Source>;
   rules: CompiledRule[];
 }
 

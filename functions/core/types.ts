@@ -133,8 +133,14 @@ export interface MissingFact {
 export interface KnowledgeBaseInfo {
   id: string;
   version: string;
-  /** sha256 over the rule files built in (see README, "Knowledge base"). */
+  /** sha256 over the knowledge-base files built in (docs/rules.md). */
   digest: string;
+  /** draft: not approved by a clinical review; active: approved; retired: no longer to be used. */
+  status: 'draft' | 'active' | 'retired';
+  /** Date (YYYY-MM-DD) of the last clinical review; null when no clinician has reviewed it. */
+  lastReviewed: string | null;
+  /** Present when the status is not active: says so, with the date the next review is due. */
+  warnings?: string[];
 }
 
 /** Response body of `POST /evaluate` and result of `evaluate()`. */

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Engine, type Almanac, type RuleProperties } from 'json-rules-engine';
 import type { PatientFacts } from '../../functions/core/types.js';
+import { isRuleFile } from '../knowledge-base/rule-files.js';
 
 /**
  * The baseline of the bench: json-rules-engine as it comes (`new Engine(rules)`, default options:
@@ -22,7 +23,7 @@ const SECTIONS = ['patient', 'diagnosis', 'molecular', 'labs', 'cardiac', 'medic
 /** The rule files of `rulesDir`, whole. */
 export function readRuleFiles(rulesDir: string): RuleProperties[] {
   return readdirSync(rulesDir)
-    .filter((file) => file.endsWith('.json') && file !== 'rule.schema.json' && file !== 'knowledge-base.json')
+    .filter((file) => isRuleFile(file))
     .sort()
     .map((file) => JSON.parse(readFileSync(path.join(rulesDir, file), 'utf8')) as RuleProperties);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import patientFactsSchema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
 import { derivedFactsById } from '../../functions/core/derived-facts.js';
 import { operatorValueShapes } from '../../functions/core/operators.js';
@@ -11,39 +11,20 @@ import {
   type CompiledKnowledgeBase,
   type CompiledRule,
   type Condition,
+  type KnowledgeBaseMetadata,
   type RuleDefinition,
 } from '../../functions/core/rule-definition.js';
+import { checkCaseFiles } from './check-cases.js';
+import { ajvPath, describeAjvError, RuleFilesInvalidError, type RuleFileProblem } from './problems.js';
+import { KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-files.js';
 
 /**
  * Build-time checks of the rule files: everything that would otherwise surface as a wrong answer
  * or a failed request is caught here, named by file, before a build or a test run can succeed.
  */
 
-export const KNOWLEDGE_BASE_FILE = 'knowledge-base.json';
-export const RULE_SCHEMA_FILE = 'rule.schema.json';
+const KNOWLEDGE_BASE_SCHEMA_FILE = 'knowledge-base.schema.json';
 
-export interface RuleFileProblem {
-  file: string;
-  where: string;
-  problem: string;
-}
-
-export class RuleFilesInvalidError extends Error {
-  constructor(readonly problems: RuleFileProblem[]) {
-    super(`${problems.length} problem(s) in the rule files:\n${problems.map(formatProblem).join('\n')}`);
-    this.name = 'RuleFilesInvalidError';
-  }
-}
-
-export function formatProblem({ file, where, problem }: RuleFileProblem): string {
-  return `${file}${where ? ` at ${where}` : ''}: ${problem}`;
-}
-
-interface KnowledgeBaseFile {
-  id: string;
-  version: string;
-  sources: Record<string, { label: string; citation: string; pmid: string | null; url: string }>;
-}
 
 interface SchemaNode {
   type?: string | string[];
@@ -149,9 +130,6 @@ function checkConditions(
   }
 }
 
-function ajvPath(error: ErrorObject): string {
-  return error.instancePath.replace(/^\//, '').split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
-}
 
 export interface RuleFiles {
   knowledgeBase: CompiledKnowledgeBase;
@@ -176,14 +154,23 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
     }
   };
 
-  const meta = readJson(KNOWLEDGE_BASE_FILE) as KnowledgeBaseFile | undefined;
+  const meta = readJson(KNOWLEDGE_BASE_FILE) as KnowledgeBaseMetadata | undefined;
+  const metaSchema = readJson(KNOWLEDGE_BASE_SCHEMA_FILE) as object | undefined;
   const ruleSchema = readJson(RULE_SCHEMA_FILE) as object | undefined;
-  if (!meta || !ruleSchema) throw new RuleFilesInvalidError(problems);
+  if (!meta || !metaSchema || !ruleSchema) throw new RuleFilesInvalidError(problems);
 
-  const validateRule = new Ajv2020({ allErrors: true, strict: false }).compile<RuleDefinition>(ruleSchema);
-  const files = readdirSync(rulesDir)
-    .filter((name) => name.endsWith('.json') && name !== KNOWLEDGE_BASE_FILE && name !== RULE_SCHEMA_FILE)
-    .sort();
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const validateMeta = ajv.compile<KnowledgeBaseMetadata>(metaSchema);
+  if (!validateMeta(meta)) {
+    for (const error of validateMeta.errors ?? []) reportIn(rel(KNOWLEDGE_BASE_FILE))(ajvPath(error), describeAjvError(error));
+    throw new RuleFilesInvalidError(problems);
+  }
+  if (meta.changelog[0]!.version !== meta.version) {
+    reportIn(rel(KNOWLEDGE_BASE_FILE))('changelog[0].version', `the newest changelog entry must be for version ${meta.version}`);
+  }
+
+  const validateRule = ajv.compile<RuleDefinition>(ruleSchema);
+  const files = ruleFileNames(rulesDir);
 
   const rules: { file: string; rule: RuleDefinition }[] = [];
   const seenIds = new Map<string, string>();
@@ -192,9 +179,7 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
     const parsed = readJson(name);
     if (parsed === undefined) continue;
     if (!validateRule(parsed)) {
-      for (const error of validateRule.errors ?? []) {
-        report(ajvPath(error), `${error.message ?? 'is invalid'}${error.params && 'allowedValue' in error.params ? ` (${JSON.stringify(error.params.allowedValue)})` : ''}${error.params && 'additionalProperty' in error.params ? ` ("${String(error.params.additionalProperty)}")` : ''}`);
-      }
+      for (const error of validateRule.errors ?? []) report(ajvPath(error), describeAjvError(error));
       continue;
     }
     const rule = parsed;
@@ -219,6 +204,7 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   for (const { file, rule } of rules) {
     checkConditions(rule.conditions, 'conditions', rule, rulesById, reportIn(file));
   }
+  problems.push(...checkCaseFiles(rulesDir, new Set(rulesById.keys())));
   if (problems.length > 0) throw new RuleFilesInvalidError(problems);
 
   // Evidence is embedded by source key: each citation, PMID and URL is then in the bundle once.
@@ -230,19 +216,21 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
     })
     .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
 
+  const { $schema: _schema, ...metadata } = meta as KnowledgeBaseMetadata & { $schema?: string };
   return {
     files: files.map(rel),
-    knowledgeBase: { id: meta.id, version: meta.version, digest: digestOf(rulesDir), sources: meta.sources, rules: embedded },
+    knowledgeBase: { ...metadata, digest: digestOf(rulesDir), rules: embedded },
   };
 }
 
 /**
- * sha256 over the knowledge base's files (every `*.json` in rules/ but the schema), in name order,
- * each as its name, a NUL, its bytes and a NUL: any change to any rule changes the digest.
+ * sha256 over the knowledge base's files (knowledge-base.json and every rule file, not the schemas
+ * nor the cases), in name order, each as its name, a NUL, its bytes and a NUL: any change to any
+ * rule, source or value set changes the digest.
  */
 export function digestOf(rulesDir: string): string {
   const hash = createHash('sha256');
-  const names = readdirSync(rulesDir).filter((name) => name.endsWith('.json') && name !== RULE_SCHEMA_FILE).sort();
+  const names = [KNOWLEDGE_BASE_FILE, ...ruleFileNames(rulesDir)].sort();
   for (const name of names) {
     hash.update(name).update('\0').update(readFileSync(path.join(rulesDir, name))).update('\0');
   }

@@ -1,10 +1,9 @@
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../functions/core/index.js';
 import { handwrittenFiredRuleIds } from '../../scripts/bench/handwritten.js';
 import { patientFacts } from '../support/patient-facts-arbitrary.js';
+import { ruleIds } from '../../scripts/knowledge-base/rule-files.js';
 
 /**
  * Differential test: evaluate() (json-rules-engine, custom operators, three-valued reading of the
@@ -16,9 +15,7 @@ import { patientFacts } from '../support/patient-facts-arbitrary.js';
 const SEED = 16_779_792;
 const NUM_RUNS = 3_000;
 
-const RULE_IDS = readdirSync(path.resolve(import.meta.dirname, '../../rules'))
-  .filter((file) => file.endsWith('.json') && file !== 'rule.schema.json' && file !== 'knowledge-base.json')
-  .map((file) => file.replace(/\.json$/, ''));
+const RULE_IDS = ruleIds();
 
 describe('evaluate() against the hand-written rules', () => {
   it('fires the same rules, in the same order, as the hand-written logic for 3,000 generated patients', async () => {

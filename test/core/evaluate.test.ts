@@ -1,30 +1,31 @@
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { evaluate, InvalidPatientFactsError, knowledgeBaseInfo } from '../../functions/core/index.js';
+import { addMonths, statusWarnings } from '../../functions/core/knowledge-base.js';
 import type { EvaluatedCondition, PatientFacts } from '../../functions/core/types.js';
 import { digestOf } from '../../scripts/knowledge-base/check-rules.js';
-import { withFacts } from '../support/facts.js';
+import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
+import { copyOfRules, evaluatorFor, removeRuleCopies } from '../support/rule-folders.js';
 import { schemaValidator } from '../support/schemas.js';
 
-const validResult = schemaValidator('evaluation-result.schema.json');
+/**
+ * The evaluation machinery (gating, three-valued outcomes, rationale, missing facts, ordering,
+ * knowledge-base status), shown on the fixture rules of test/fixtures/rules so that it does not
+ * depend on the clinical content; the clinical rules are tried on their own cases.
+ */
 
-/** The example request of shared/spec/facts.md, whole. */
-const contractExample: PatientFacts = {
-  patient: { ageYears: 58, sex: 'female', pregnant: false, creatinineClearanceMlMin: 72, hepaticImpairment: 'none' },
-  diagnosis: { smSubtype: 'ASM' },
-  molecular: { kitD816V: 'detected', kitOtherMutations: ['F522C'], fip1l1Pdgfra: 'not-detected' },
-  labs: { serumTryptaseNgMl: 120, eosinophilsPerMicroliter: 1800 },
-  cardiac: { echocardiogram: 'normal', troponin: 'normal' },
-  medications: { strongCyp3a4Inducers: ['rifampin'] },
-  order: { drug: 'imatinib', dailyDoseMg: 400, status: 'proposed', prednisoneCoTherapy: false },
-  treatmentCourse: {
-    monthsOnImatinib: 4,
-    baseline: { serumTryptaseNgMl: 120, urinaryNMethylhistamine: 410, boneMarrowMastCellPercent: 30 },
-    current: { serumTryptaseNgMl: 80, urinaryNMethylhistamine: 250, boneMarrowMastCellPercent: 20 },
-    skinLesions: 'improved',
-    hepatosplenomegaly: 'unchanged',
-    symptoms: 'improved',
-  },
+const validResult = schemaValidator('evaluation-result.schema.json');
+const fixtureDir = copyOfRules();
+const fixture = evaluatorFor(fixtureDir);
+afterAll(removeRuleCopies);
+
+const proposedOrder = { drug: 'imatinib', status: 'proposed', dailyDoseMg: 400 } as const;
+
+/** A patient on whom every fixture rule fires. */
+const everything: PatientFacts = {
+  molecular: { kitD816V: 'detected' },
+  labs: { eosinophilsPerMicroliter: 1800 },
+  order: proposedOrder,
+  treatmentCourse: { monthsOnImatinib: 4, baseline: { serumTryptaseNgMl: 120 }, current: { serumTryptaseNgMl: 80 }, symptoms: 'improved' },
 };
 
 function leaves(node: EvaluatedCondition): EvaluatedCondition[] {
@@ -32,49 +33,53 @@ function leaves(node: EvaluatedCondition): EvaluatedCondition[] {
 }
 
 describe('evaluate()', () => {
-  it('accepts the contract example and answers with a result that matches the published schema', async () => {
-    const result = await evaluate(contractExample);
+  it('answers with a result that matches the published schema', async () => {
+    const result = await fixture.evaluate(everything);
 
     expect(validResult(result), JSON.stringify(validResult.errors)).toBe(true);
   });
 
-  it('orders findings critical, then warning, then info', async () => {
-    const result = await evaluate(withFacts({ patient: { pregnant: true }, molecular: { kitD816V: 'detected' }, order: { status: 'proposed' } }));
-    const ranks = result.findings.map((f) => ({ critical: 0, warning: 1, info: 2 })[f.indicator]);
+  it('orders findings critical, then warning, then info, and by priority within each', async () => {
+    const result = await fixture.evaluate(everything);
 
-    expect(result.findings[0]?.ruleId).toBe('pregnancy-embryofetal-toxicity');
-    expect(ranks).toEqual([...ranks].sort());
+    expect(result.findings.map((f) => f.ruleId)).toEqual([
+      'fixture-eosinophilia-order',
+      'fixture-kit-detected',
+      'fixture-dose',
+      'fixture-tryptase-fall',
+      'fixture-symptoms',
+      'fixture-count',
+    ]);
   });
 
   it('gives byte-identical output for the same facts, whatever ran in between', async () => {
-    const first = JSON.stringify(await evaluate(contractExample));
-    await evaluate(withFacts({ molecular: { kitD816V: 'unknown' } }));
-    const second = JSON.stringify(await evaluate(structuredClone(contractExample)));
+    const first = JSON.stringify(await fixture.evaluate(everything));
+    await fixture.evaluate({ molecular: { kitD816V: 'unknown' } });
+    const second = JSON.stringify(await fixture.evaluate(structuredClone(everything)));
 
     expect(second).toBe(first);
   });
 
   it('does not change the facts it is given', async () => {
-    const facts = structuredClone(contractExample);
+    const facts = structuredClone(everything);
 
-    await evaluate(facts);
+    await fixture.evaluate(facts);
 
-    expect(facts).toEqual(contractExample);
+    expect(facts).toEqual(everything);
   });
 
-  it('explains a finding with the facts it read and the evaluated condition tree', async () => {
-    const result = await evaluate(withFacts({ labs: { eosinophilsPerMicroliter: 1800 }, cardiac: undefined, order: { status: 'proposed' } }));
-    const finding = result.findings.find((f) => f.ruleId === 'eosinophilia-cardiac-screen')!;
+  it('explains a finding with the words of its true conditions, the facts it read and the evaluated tree', async () => {
+    const result = await fixture.evaluate({ labs: { eosinophilsPerMicroliter: 1800 }, order: proposedOrder });
+    const finding = result.findings.find((f) => f.ruleId === 'fixture-eosinophilia-order')!;
 
-    expect(finding.rationale.text).toContain('Absolute eosinophil count is at least 1500/uL (labs.eosinophilsPerMicroliter = 1800)');
-    expect(finding.rationale.text).toContain('No echocardiogram is recorded');
-    expect(finding.rationale.facts).toMatchObject({
+    expect(finding.rationale.text).toBe(
+      'Absolute eosinophil count is at least 1500/uL (labs.eosinophilsPerMicroliter = 1800); The order is proposed; No echocardiogram is recorded.',
+    );
+    expect(finding.rationale.facts).toEqual({
       'order.drug': 'imatinib',
       'labs.eosinophilsPerMicroliter': 1800,
-      'molecular.fip1l1Pdgfra': 'not-detected',
       'order.status': 'proposed',
       'cardiac.echocardiogram': null,
-      'cardiac.troponin': null,
     });
     expect(leaves(finding.rationale.conditions)).toContainEqual({
       name: 'Absolute eosinophil count is at least 1500/uL',
@@ -89,65 +94,126 @@ describe('evaluate()', () => {
     );
   });
 
-  it('reports the inputs of a derived fact, and the derived value, for a response finding', async () => {
-    const result = await evaluate(contractExample);
-    const finding = result.findings.find((f) => f.ruleId === 'response-tryptase')!;
+  it('reports the inputs of a derived fact, and the derived value', async () => {
+    const finding = (await fixture.evaluate(everything)).findings.find((f) => f.ruleId === 'fixture-tryptase-fall')!;
 
     expect(finding.rationale.facts).toMatchObject({
       'treatmentCourse.baseline.serumTryptaseNgMl': 120,
       'treatmentCourse.current.serumTryptaseNgMl': 80,
     });
     expect(leaves(finding.rationale.conditions)).toContainEqual(
-      expect.objectContaining({ fact: 'percentFallFromBaseline', params: { measure: 'serumTryptaseNgMl' }, expected: 20, result: true }),
+      expect.objectContaining({ fact: 'percentFallFromBaseline', params: { measure: 'serumTryptaseNgMl' }, actual: 33.33333333333333, result: true }),
     );
   });
 
-  it('reads the outcomes of the endpoint rules for the multi-endpoint finding', async () => {
-    const finding = (await evaluate(contractExample)).findings.find((f) => f.ruleId === 'response-multi-endpoint')!;
+  it('reads the outcomes of the rules a count is over', async () => {
+    const finding = (await fixture.evaluate(everything)).findings.find((f) => f.ruleId === 'fixture-count')!;
 
-    expect(finding.rationale.facts).toMatchObject({ 'ruleOutcomes.response-tryptase': 'fired', 'ruleOutcomes.response-organomegaly': 'not-fired' });
+    expect(finding.rationale.facts).toMatchObject({ 'ruleOutcomes.fixture-tryptase-fall': 'fired', 'ruleOutcomes.fixture-symptoms': 'fired' });
   });
 
-  it('lists a missing fact once, with every rule it left undecided, as in the contract example', async () => {
-    const result = await evaluate({ molecular: { fip1l1Pdgfra: 'not-detected' } });
+  it('lists a missing fact once, with every rule it left undecided', async () => {
+    const result = await fixture.evaluate({ order: { drug: 'imatinib' } });
 
-    expect(result.missingFacts).toContainEqual({ fact: 'molecular.kitD816V', neededBy: ['kit-d816v-caveat', 'kit-d816v-negative-candidate'] });
-    expect(result.findings.map((f) => f.ruleId)).toEqual(['kit-status-unknown']);
+    expect(result.missingFacts).toEqual([
+      { fact: 'labs.eosinophilsPerMicroliter', neededBy: ['fixture-eosinophilia-order'] },
+      { fact: 'molecular.kitD816V', neededBy: ['fixture-kit-detected'] },
+      { fact: 'order.dailyDoseMg', neededBy: ['fixture-dose'] },
+      { fact: 'order.status', neededBy: ['fixture-eosinophilia-order'] },
+    ]);
   });
 
-  it('does not ask for order or treatment facts when there is no order and no treatment course', async () => {
-    const result = await evaluate({ molecular: { kitD816V: 'detected' } });
+  it('does not ask for the facts of rules that do not apply (no order, no treatment course)', async () => {
+    const { result, outcomes } = await fixture.evaluateWithOutcomes({ molecular: { kitD816V: 'detected' } });
 
-    expect(result.missingFacts.map((m) => m.fact).filter((f) => f.startsWith('order.') || f.startsWith('treatmentCourse'))).toEqual([]);
+    expect(result.missingFacts).toEqual([]);
+    expect(outcomes).toEqual({
+      'fixture-kit-detected': 'fired',
+      'fixture-eosinophilia-order': 'not-applicable',
+      'fixture-dose': 'not-applicable',
+      'fixture-tryptase-fall': 'not-applicable',
+      'fixture-symptoms': 'not-applicable',
+      'fixture-count': 'not-applicable',
+    });
   });
 
-  it('carries the suggested dose change of the FIP1L1-PDGFRA starting-dose finding', async () => {
-    const result = await evaluate(withFacts({ molecular: { fip1l1Pdgfra: 'detected' } }));
-    const finding = result.findings.find((f) => f.ruleId === 'fip1l1-pdgfra-starting-dose')!;
+  it('tells an applicable rule that did not fire from one that does not apply', async () => {
+    const { outcomes } = await fixture.evaluateWithOutcomes({ treatmentCourse: { monthsOnImatinib: 4, symptoms: 'absent' } });
 
-    expect(finding.suggestedActions).toEqual([expect.objectContaining({ kind: 'set-daily-dose', dailyDoseMg: 100 })]);
+    expect(outcomes).toMatchObject({ 'fixture-symptoms': 'not-applicable', 'fixture-tryptase-fall': 'undecided', 'fixture-count': 'not-fired' });
   });
 
-  it('cites at least one source, with a PubMed id or a label URL, in every finding', async () => {
-    const result = await evaluate(contractExample);
+  it('carries a rule\'s suggested actions', async () => {
+    const finding = (await fixture.evaluate({ order: proposedOrder })).findings.find((f) => f.ruleId === 'fixture-dose')!;
 
-    for (const finding of result.findings) {
-      expect(finding.evidence.length, finding.ruleId).toBeGreaterThan(0);
-      for (const evidence of finding.evidence) expect(evidence.pmid !== null || evidence.url.startsWith('https://')).toBe(true);
-    }
+    expect(finding.suggestedActions).toEqual([{ kind: 'set-daily-dose', label: 'Change the dose to 100 mg/day', dailyDoseMg: 100 }]);
   });
 
-  it('names the knowledge base with the digest of the rule files it was built from', async () => {
-    const result = await evaluate({});
+  it('cites each evidence item with its source\'s citation, PubMed id and URL', async () => {
+    const finding = (await fixture.evaluate(everything)).findings[0]!;
 
-    expect(result.knowledgeBase).toEqual({ id: 'imatinib-sm', version: '1.0.0', digest: digestOf(path.resolve(import.meta.dirname, '../../rules')) });
-    expect(knowledgeBaseInfo.digest).toBe(result.knowledgeBase.digest);
+    expect(finding.evidence).toEqual([
+      {
+        citation: 'Fixture source for the tests of the rule machinery',
+        pmid: null,
+        url: 'https://example.org/fixture',
+        statement: 'What the fixture source says for fixture-eosinophilia-order.',
+      },
+    ]);
+  });
+
+  it('names the knowledge base, its digest, its status and the date its next review is due', async () => {
+    const result = await fixture.evaluate({});
+
+    expect(result.knowledgeBase).toEqual({
+      id: 'fixture',
+      version: '0.1.0',
+      digest: digestOf(fixtureDir),
+      status: 'draft',
+      lastReviewed: '2026-01-31',
+      warnings: [
+        'Knowledge base fixture 0.1.0 is a draft, not approved for clinical use: it was last reviewed on 2026-01-31; the next review is due on 2026-02-28. Check each finding against its sources.',
+      ],
+    });
   });
 
   it('rejects invalid facts with an error naming each field', async () => {
-    const attempt = evaluate({ molecular: { kitD816v: 'detected' } } as unknown as PatientFacts);
+    const attempt = fixture.evaluate({ molecular: { kitD816v: 'detected' } } as unknown as PatientFacts);
 
     await expect(attempt).rejects.toBeInstanceOf(InvalidPatientFactsError);
     await expect(attempt).rejects.toMatchObject({ problems: [{ path: '$.molecular.kitD816v' }] });
+  });
+});
+
+describe('the built-in knowledge base', () => {
+  it('answers with the digest of the files in rules/ and the status of rules/knowledge-base.json', async () => {
+    const result = await evaluate({});
+
+    expect(result.knowledgeBase.digest).toBe(digestOf(RULES_DIR));
+    expect(result.knowledgeBase).toEqual(knowledgeBaseInfo);
+  });
+});
+
+describe('knowledge-base status', () => {
+  const meta = { id: 'kb', version: '1.0.0', reviewIntervalMonths: 12 };
+
+  it('warns about a draft that was never reviewed', () => {
+    expect(statusWarnings({ ...meta, status: 'draft', lastReviewed: null })).toEqual([
+      'Knowledge base kb 1.0.0 is a draft, not approved for clinical use: it has never been reviewed by a clinician. Check each finding against its sources.',
+    ]);
+  });
+
+  it('says nothing of an active knowledge base, and warns about a retired one', () => {
+    expect(statusWarnings({ ...meta, status: 'active', lastReviewed: '2026-01-15' })).toEqual([]);
+    expect(statusWarnings({ ...meta, status: 'retired', lastReviewed: '2026-01-15' })[0]).toMatch(/retired and should no longer be used.*due on 2027-01-15/);
+  });
+
+  it.each([
+    ['2026-01-31', 1, '2026-02-28'],
+    ['2024-01-31', 1, '2024-02-29'],
+    ['2026-11-29', 12, '2027-11-29'],
+    ['2026-12-15', 1, '2027-01-15'],
+  ])('counts %s plus %i month(s) as %s', (date, months, due) => {
+    expect(addMonths(date, months)).toBe(due);
   });
 });

@@ -3,17 +3,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkRuleFiles, formatProblem, RuleFilesInvalidError } from '../../scripts/knowledge-base/check-rules.js';
+import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
+import { copyOfRules, removeRuleCopies } from '../support/rule-folders.js';
+import { checkRuleFiles } from '../../scripts/knowledge-base/check-rules.js';
+import { formatProblem, RuleFilesInvalidError } from '../../scripts/knowledge-base/problems.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const RULES = path.join(ROOT, 'rules');
-const tempDirs: string[] = [];
 
-/** A copy of rules/ in a temporary folder named `rules`, with `edit` applied to one rule file. */
+/** A copy of the fixture rules (test/fixtures/rules) with `edit` applied to one file. */
 function brokenCopy(file: string, edit: (rule: Record<string, any>) => void | string): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kb-')), 'rules');
-  tempDirs.push(path.dirname(dir));
-  cpSync(RULES, dir, { recursive: true });
+  const dir = copyOfRules();
   const target = path.join(dir, file);
   const rule = JSON.parse(readFileSync(target, 'utf8')) as Record<string, any>;
   const replaced = edit(rule);
@@ -33,28 +32,27 @@ function problemsIn(dir: string): string[] {
 
 const firesWhen = (rule: Record<string, any>) => rule.conditions.all[1];
 
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeRuleCopies);
 
 describe('rule-file checks', () => {
-  it('passes the rule files of the repository', () => {
-    expect(problemsIn(RULES)).toEqual([]);
+  it('passes the rule files of the repository and the fixture rules', () => {
+    expect(problemsIn(RULES_DIR)).toEqual([]);
+    expect(problemsIn(copyOfRules())).toEqual([]);
   });
 
   it.each<[string, string, (rule: Record<string, any>) => void | string, RegExp]>([
-    ['text that is not JSON', 'kit-d816v-caveat.json', () => '{ "name": ', /rules\/kit-d816v-caveat\.json: cannot be read as JSON/],
-    ['an unknown fact path', 'kit-d816v-caveat.json', (r) => { firesWhen(r).all[0].path = '$.kitD816v'; }, /kit-d816v-caveat\.json at conditions\.all\[1\]\.all\[0\]\.fact: unknown fact path "molecular\.kitD816v"/],
-    ['an unknown operator', 'renal-impairment-severe.json', (r) => { firesWhen(r).all[0].operator = 'below'; }, /renal-impairment-severe\.json at .*operator: unknown operator "below"/],
-    ['a value outside the fact\'s value set', 'kit-d816v-caveat.json', (r) => { firesWhen(r).all[0].value = 'positive'; }, /kit-d816v-caveat\.json at .*value: value "positive" is not in the fact's value set/],
-    ['a number compared with a string', 'renal-impairment-severe.json', (r) => { firesWhen(r).all[0].value = '20'; }, /renal-impairment-severe\.json at .*value: operator lessThan needs a number value/],
-    ['no evidence', 'baseline-monitoring.json', (r) => { r.event.params.evidence = []; }, /baseline-monitoring\.json at event\.params\.evidence: must NOT have fewer than 1 items/],
-    ['evidence that drifts from its source', 'baseline-monitoring.json', (r) => { r.event.params.evidence[0].pmid = '123'; }, /baseline-monitoring\.json at event\.params\.evidence\[0\]: citation, pmid and url must match source "TRIAL"/],
-    ['a summary of 140 characters', 'kit-d816v-caveat.json', (r) => { r.event.params.summary = 'x'.repeat(140); }, /kit-d816v-caveat\.json at event\.params\.summary: must NOT have more than 139 characters/],
-    ['a `not` condition', 'kit-d816v-caveat.json', (r) => { r.conditions.all[1] = { name: 'fires when', not: firesWhen(r).all[0] }; }, /kit-d816v-caveat\.json at conditions\.all\[1\]/],
-    ['a name that is not the file name', 'kit-d816v-caveat.json', (r) => { r.name = 'kit-caveat'; r.event.type = 'kit-caveat'; }, /kit-d816v-caveat\.json at name: rule name "kit-caveat" must equal the file name/],
-    ['a count over rules decided later', 'response-multi-endpoint.json', (r) => { r.priority = 700; }, /response-multi-endpoint\.json at .*params\.rules: response-tryptase must have a higher priority/],
-    ['a count over a rule that does not exist', 'response-none.json', (r) => { firesWhen(r).all[1].params.rules[0] = 'response-urine'; }, /response-none\.json at .*params: countOfRules names an unknown rule: response-urine/],
+    ['text that is not JSON', 'fixture-kit-detected.json', () => '{ "name": ', /rules\/fixture-kit-detected\.json: cannot be read as JSON/],
+    ['an unknown fact path', 'fixture-kit-detected.json', (r) => { firesWhen(r).all[0].path = '$.kitD816v'; }, /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.fact: unknown fact path "molecular\.kitD816v"/],
+    ['an unknown operator', 'fixture-dose.json', (r) => { firesWhen(r).all[0].operator = 'below'; }, /fixture-dose\.json at .*operator: unknown operator "below"/],
+    ['a value outside the fact\'s value set', 'fixture-kit-detected.json', (r) => { firesWhen(r).all[0].value = 'positive'; }, /fixture-kit-detected\.json at .*value: value "positive" is not in the fact's value set/],
+    ['a number compared with a string', 'fixture-dose.json', (r) => { firesWhen(r).all[0].value = '20'; }, /fixture-dose\.json at .*value: operator greaterThan needs a number value/],
+    ['no evidence', 'fixture-symptoms.json', (r) => { r.event.params.evidence = []; }, /fixture-symptoms\.json at event\.params\.evidence: must NOT have fewer than 1 items/],
+    ['evidence that drifts from its source', 'fixture-symptoms.json', (r) => { r.event.params.evidence[0].pmid = '123'; }, /fixture-symptoms\.json at event\.params\.evidence\[0\]: citation, pmid and url must match source "DEMO"/],
+    ['a summary of 140 characters', 'fixture-kit-detected.json', (r) => { r.event.params.summary = 'x'.repeat(140); }, /fixture-kit-detected\.json at event\.params\.summary: must NOT have more than 139 characters/],
+    ['a `not` condition', 'fixture-kit-detected.json', (r) => { r.conditions.all[1] = { name: 'fires when', not: firesWhen(r).all[0] }; }, /fixture-kit-detected\.json at conditions\.all\[1\]/],
+    ['a name that is not the file name', 'fixture-kit-detected.json', (r) => { r.name = 'kit-caveat'; r.event.type = 'kit-caveat'; }, /fixture-kit-detected\.json at name: rule name "kit-caveat" must equal the file name/],
+    ['a count over rules decided later', 'fixture-count.json', (r) => { r.priority = 700; }, /fixture-count\.json at .*params\.rules: fixture-tryptase-fall must have a higher priority/],
+    ['a count over a rule that does not exist', 'fixture-count.json', (r) => { firesWhen(r).all[0].params.rules[0] = 'response-urine'; }, /fixture-count\.json at .*params: countOfRules names an unknown rule: response-urine/],
   ])('names the file and the problem for %s', (_kind, file, edit, expected) => {
     const problems = problemsIn(brokenCopy(file, edit));
 
@@ -62,20 +60,20 @@ describe('rule-file checks', () => {
   });
 
   it('names both files of a duplicate rule id', () => {
-    const dir = brokenCopy('renal-impairment-mild.json', () => undefined);
-    cpSync(path.join(dir, 'renal-impairment-mild.json'), path.join(dir, 'renal-impairment-mild-copy.json'));
+    const dir = brokenCopy('fixture-dose.json', () => undefined);
+    cpSync(path.join(dir, 'fixture-dose.json'), path.join(dir, 'fixture-dose-copy.json'));
 
-    expect(problemsIn(dir).join('\n')).toMatch(/duplicate rule id "renal-impairment-mild" \(also in rules\/renal-impairment-mild-copy\.json\)/);
+    expect(problemsIn(dir).join('\n')).toMatch(/duplicate rule id "fixture-dose" \(also in rules\/fixture-dose-copy\.json\)/);
   });
 
   it('stops `npm run generate`, which `npm test` and `npm run build` run first, with the file named', () => {
-    const dir = brokenCopy('pregnancy-embryofetal-toxicity.json', (r) => { firesWhen(r).all[0].fact = 'patients'; });
+    const dir = brokenCopy('fixture-symptoms.json', (r) => { firesWhen(r).all[0].fact = 'patients'; });
     const out = path.join(path.dirname(dir), 'generated');
 
     const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate.ts', '--rules', dir, '--out', out], { cwd: ROOT, encoding: 'utf8' });
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/rules\/pregnancy-embryofetal-toxicity\.json at .*: unknown fact path "patients\.pregnant"/);
+    expect(run.stderr).toMatch(/rules\/fixture-symptoms\.json at .*: unknown fact path "patients\.symptoms"/);
   });
 
   it('wires generate in front of test and build', () => {

@@ -59,6 +59,14 @@ export function stableUuid(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * A card's source label, marked "(draft)" (or "(retired)") while the knowledge base is not approved
+ * for use, so the clinician sees it on the card itself (knowledge-base spec, metadata).
+ */
+export function sourceLabelOf(label: string): string {
+  return knowledgeBaseInfo.status === 'active' ? label : `${label} (${knowledgeBaseInfo.status})`;
+}
+
 function evidenceMarkdown(finding: Finding): string {
   return finding.evidence
     .map((e) => `- [${e.citation}](${e.url})${e.pmid ? ` (PMID ${e.pmid})` : ''}: ${e.statement}`)
@@ -149,7 +157,7 @@ export function cardFor(finding: Finding, order: MedicationRequest, call: CardCo
     detail: detailOf(finding),
     indicator: finding.indicator,
     source: {
-      label: sourceLabel(primary),
+      label: sourceLabelOf(sourceLabel(primary)),
       url: primary.url,
       topic: { system: RULE_TOPIC_SYSTEM, code: finding.ruleId, display: finding.ruleId },
     },
@@ -169,6 +177,6 @@ export function missingFactsCard(missing: readonly MissingFact[], call: CardCont
     summary: summary.length < 140 ? summary : `Not on record: ${missing.length} facts that would decide further imatinib checks`,
     detail: `These checks could not be decided, because a fact they need is not on record. Consider obtaining:\n\n${lines.join('\n')}\n\nUnknown facts are never taken as "no".`,
     indicator: 'info',
-    source: { label: `${knowledgeBaseInfo.id} knowledge base ${knowledgeBaseInfo.version}` },
+    source: { label: sourceLabelOf(`${knowledgeBaseInfo.id} knowledge base ${knowledgeBaseInfo.version}`) },
   };
 }

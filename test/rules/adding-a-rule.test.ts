@@ -1,0 +1,112 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCaseFiles } from '../../scripts/knowledge-base/check-cases.js';
+import { checkRuleFiles } from '../../scripts/knowledge-base/check-rules.js';
+import { formatProblem, RuleFilesInvalidError } from '../../scripts/knowledge-base/problems.js';
+import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
+import { checkCase } from '../support/rule-cases.js';
+import { copyOfRules, evaluatorFor, removeRuleCopies } from '../support/rule-folders.js';
+
+/**
+ * Adding a rule is two files, rules/<id>.json and rules/cases/<id>.json, and nothing else: here a
+ * rule is added to a copy of rules/, compiled by the build's checks and run on its cases and on
+ * every other rule's, as `npm test` would after `npm run generate`.
+ */
+
+const NEW_RULE = 'eosinophilia-noted';
+
+const newRule = {
+  $schema: './rule.schema.json',
+  name: NEW_RULE,
+  priority: 5,
+  conditions: {
+    all: [
+      { name: 'applies when', all: [] },
+      {
+        name: 'fires when',
+        all: [
+          { name: 'Absolute eosinophil count is at least 1500/uL', fact: 'labs', path: '$.eosinophilsPerMicroliter', operator: 'greaterThanInclusive', value: 1500 },
+        ],
+      },
+    ],
+  },
+  event: {
+    type: NEW_RULE,
+    params: {
+      category: 'monitoring',
+      indicator: 'info',
+      summary: 'Eosinophilia (a test rule added by the test suite).',
+      detail: 'A rule written by a test to show that adding a rule needs no code.',
+      evidence: [],
+    },
+  },
+};
+
+const newCases = (fires: 'fires' | 'silent') => ({
+  rule: NEW_RULE,
+  cases: [
+    { name: '1500/uL', expect: fires, facts: { labs: { eosinophilsPerMicroliter: 1500 } } },
+    { name: '1499/uL', expect: 'silent', facts: { labs: { eosinophilsPerMicroliter: 1499 } } },
+    { name: 'not given', expect: 'undecided', missing: ['labs.eosinophilsPerMicroliter'], facts: {} },
+  ],
+});
+
+/** A copy of rules/ with the new rule (its evidence borrowed from an existing rule) and its cases. */
+function rulesWithNewRule(expectOfFirstCase: 'fires' | 'silent' = 'fires'): string {
+  const dir = copyOfRules(RULES_DIR);
+  const [anyRule] = checkRuleFiles(RULES_DIR).knowledgeBase.rules;
+  const borrowed = JSON.parse(readFileSync(path.join(RULES_DIR, `${anyRule!.name}.json`), 'utf8')) as typeof newRule;
+  const rule = structuredClone(newRule);
+  rule.event.params.evidence = borrowed.event.params.evidence.slice(0, 1);
+  writeFileSync(path.join(dir, `${NEW_RULE}.json`), JSON.stringify(rule, null, 2));
+  writeFileSync(path.join(dir, 'cases', `${NEW_RULE}.json`), JSON.stringify(newCases(expectOfFirstCase), null, 2));
+  return dir;
+}
+
+async function failingCases(dir: string): Promise<string[]> {
+  const evaluator = evaluatorFor(dir);
+  const failures: string[] = [];
+  for (const [ruleId, file] of readCaseFiles(dir)) {
+    for (const c of file.cases) {
+      const problem = await checkCase(evaluator, ruleId, c);
+      if (problem) failures.push(`${ruleId}, case "${c.name}": ${problem}`);
+    }
+  }
+  return failures;
+}
+
+afterAll(removeRuleCopies);
+
+describe('adding a rule', () => {
+  it('needs only the rule file and its case file: both pass the checks and every case comes out as expected', async () => {
+    const dir = rulesWithNewRule();
+
+    const failures = await failingCases(dir);
+
+    expect(checkRuleFiles(dir).knowledgeBase.rules.map((r) => r.name)).toContain(NEW_RULE);
+    expect(failures).toEqual([]);
+  });
+
+  it('fails on a wrong expectation, naming the rule and the case', async () => {
+    const failures = await failingCases(rulesWithNewRule('silent'));
+
+    expect(failures).toEqual([expect.stringMatching(/^eosinophilia-noted, case "1500\/uL": expected silent, came out fires/)]);
+  });
+
+  it('refuses a rule without a case file, naming the rule', () => {
+    const dir = rulesWithNewRule();
+    rmSync(path.join(dir, 'cases', `${NEW_RULE}.json`));
+
+    const attempt = () => checkRuleFiles(dir);
+
+    expect(attempt).toThrow(RuleFilesInvalidError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as RuleFilesInvalidError).problems.map(formatProblem)).toContain(
+        'rules/eosinophilia-noted.json: has no case file: add rules/cases/eosinophilia-noted.json',
+      );
+    }
+  });
+});
