@@ -77,7 +77,12 @@ const freshEvent = (event: SampleEvent): SampleEvent => ({ ...event, headers: { 
 
 const now = () => process.hrtime.bigint();
 
-function perCall<T>(name: ContestantName, inputs: readonly T[], call: (input: T) => Promise<unknown>, prepare: (input: T) => T = (x) => x): Contestant {
+function perCall<T>(
+  name: ContestantName,
+  inputs: readonly T[],
+  call: (input: T) => Promise<unknown>,
+  prepare: (input: T) => T = (x) => x,
+): Contestant {
   const samples = new Samples(1 << 16);
   let next = 0;
   return {
@@ -146,12 +151,19 @@ async function checkContestants(
     const fired = (await evaluate(facts)).findings.map((f) => f.ruleId);
     const handwritten = handwrittenFiredRuleIds(facts);
     if (!sameIds(fired, handwritten)) {
-      throw new Error(`${name}: evaluate() fires [${fired.join(', ')}] but the hand-written rules fire [${handwritten.join(', ')}]`);
+      throw new Error(
+        `${name}: evaluate() fires [${fired.join(', ')}] but the hand-written rules fire [${handwritten.join(', ')}]`,
+      );
     }
     const result = await handler(freshEvent(event), lambdaContext);
-    const answered = result.statusCode === 200 ? (JSON.parse(result.body) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId) : [];
+    const answered =
+      result.statusCode === 200
+        ? (JSON.parse(result.body) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)
+        : [];
     if (result.statusCode !== 200 || !sameIds(answered, fired)) {
-      throw new Error(`${name}: the handler answered ${result.statusCode} with [${answered.join(', ')}], evaluate() fires [${fired.join(', ')}]`);
+      throw new Error(
+        `${name}: the handler answered ${result.statusCode} with [${answered.join(', ')}], evaluate() fires [${fired.join(', ')}]`,
+      );
     }
     const stockFired = (await stock.run(stockFactsOf(facts))).events.map((e) => e.type);
     evaluateFindings += fired.length;
@@ -186,7 +198,8 @@ interface Notes {
 }
 
 function table(report: Report, notes: Notes): string {
-  const fmt = (n: number, decimals = 1) => n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  const fmt = (n: number, decimals = 1) =>
+    n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   const row = (name: string, s: Summary, decimals: number) =>
     `  ${name.padEnd(12)}${fmt(s.p50Us, decimals).padStart(11)}${fmt(s.p99Us, decimals).padStart(11)}${fmt(s.opsPerSec, 0).padStart(13)}`;
   const r = report.ratios;
@@ -224,7 +237,8 @@ function table(report: Report, notes: Notes): string {
 // --- Run ------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!existsSync(BUNDLE)) throw new Error(`${path.relative(ROOT, BUNDLE)} is missing: run \`npm run build\` (npm run bench does)`);
+  if (!existsSync(BUNDLE))
+    throw new Error(`${path.relative(ROOT, BUNDLE)} is missing: run \`npm run build\` (npm run bench does)`);
   const handler = (createRequire(import.meta.url)(BUNDLE) as { handler: LambdaHandler }).handler;
   const stock = createStockEngine(readRuleFiles(path.join(ROOT, 'rules')));
 
@@ -237,7 +251,12 @@ async function main(): Promise<void> {
     perCall('stock', facts.map(stockFactsOf), (input) => stock.run(input)),
     perCall('evaluate', facts, (input) => evaluate(input)),
     batched('handwritten', facts, handwrittenFiredRuleIds),
-    perCall('handler', mix.map((m) => m.event), (event) => handler(event, lambdaContext), freshEvent),
+    perCall(
+      'handler',
+      mix.map((m) => m.event),
+      (event) => handler(event, lambdaContext),
+      freshEvent,
+    ),
   ];
   const sliceMs = (c: Contestant) => (c.name === 'handwritten' ? HANDWRITTEN_SLICE_MS : SLICE_MS);
 

@@ -55,12 +55,17 @@ const lazyBuiltins: Plugin = {
   name: 'lazy-builtins',
   setup(plugin) {
     plugin.onResolve({ filter: /^node:(crypto|stream|stream\/promises|stream\/web)$/ }, (args) =>
-      /node_modules\/(@aws-lambda-powertools\/logger|@middy\/core)\//.test(args.importer) ? { path: args.path, namespace: 'lazy-builtin' } : undefined,
+      /node_modules\/(@aws-lambda-powertools\/logger|@middy\/core)\//.test(args.importer)
+        ? { path: args.path, namespace: 'lazy-builtin' }
+        : undefined,
     );
     plugin.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       loader: 'js',
       contents: (LAZY_BUILTINS[args.path] ?? [])
-        .map((name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(args.path)}).${name} });`)
+        .map(
+          (name) =>
+            `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(args.path)}).${name} });`,
+        )
         .join('\n'),
     }));
   },
@@ -83,9 +88,13 @@ async function main(): Promise<void> {
   const library: BuildOptions = { ...common, entryPoints: [path.join(root, 'functions/core/index.ts')] };
   await build({ ...library, format: 'esm', outfile: path.join(root, 'dist/lib/index.mjs') });
   await build({ ...library, format: 'cjs', outfile: path.join(root, 'dist/lib/index.cjs') });
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.lib.json')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.lib.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
   console.error(`built ${lambdaFunctions.map((f) => `dist/lambda/${f.file}.cjs`).join(', ')} and dist/lib`);
 }
 

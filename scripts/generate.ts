@@ -37,13 +37,25 @@ function readSchema(file: string): object {
 }
 
 function compileValidator(schemaFile: string): string {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, messages: false, code: { source: true, optimize: true } });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    messages: false,
+    code: { source: true, optimize: true },
+  });
   return standaloneCode(ajv, ajv.compile(readSchema(schemaFile)));
 }
 
 /** A schema of `$defs` only, compiled to one validator per definition, exported by its name. */
 function compileDefinitions(schemaFile: string, names: readonly string[]): string {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, messages: false, code: { source: true, optimize: true } });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    messages: false,
+    code: { source: true, optimize: true },
+  });
   const schema = readSchema(schemaFile) as { $id: string };
   ajv.addSchema(schema);
   return standaloneCode(ajv, Object.fromEntries(names.map((name) => [name, `${schema.$id}#/$defs/${name}`])));

@@ -36,14 +36,9 @@ export function percentFall(baseline: unknown, current: unknown): number | undef
 
 const percentFallFromBaseline: DerivedFact = {
   id: 'percentFallFromBaseline',
-  inputs: (params) => [
-    `treatmentCourse.baseline.${String(params.measure)}`,
-    `treatmentCourse.current.${String(params.measure)}`,
-  ],
+  inputs: (params) => [`treatmentCourse.baseline.${String(params.measure)}`, `treatmentCourse.current.${String(params.measure)}`],
   calculate: async (params, almanac) => {
-    const course = await almanac.factValue<Record<string, Record<string, unknown> | undefined> | undefined>(
-      'treatmentCourse',
-    );
+    const course = await almanac.factValue<Record<string, Record<string, unknown> | undefined> | undefined>('treatmentCourse');
     const measure = String(params.measure);
     return percentFall(course?.baseline?.[measure], course?.current?.[measure]);
   },

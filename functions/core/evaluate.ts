@@ -28,7 +28,9 @@ export interface Evaluator {
 function readerFor(facts: PatientFacts, runs: readonly RuleRun[]): FactReader {
   const outcomes = new Map(runs.map((run) => [run.ruleId, run.outcome]));
   return (dottedPath) =>
-    dottedPath.startsWith('ruleOutcomes.') ? outcomes.get(dottedPath.slice('ruleOutcomes.'.length)) : readDottedPath(facts, dottedPath);
+    dottedPath.startsWith('ruleOutcomes.')
+      ? outcomes.get(dottedPath.slice('ruleOutcomes.'.length))
+      : readDottedPath(facts, dottedPath);
 }
 
 /**

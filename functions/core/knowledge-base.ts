@@ -22,7 +22,9 @@ export function addMonths(date: string, months: number): string {
  * Knowledge-base metadata). It reads no clock: the due date is computed from the metadata, so the
  * same facts always give the same answer.
  */
-export function statusWarnings(meta: Pick<KnowledgeBaseMetadata, 'id' | 'version' | 'status' | 'lastReviewed' | 'reviewIntervalMonths'>): string[] {
+export function statusWarnings(
+  meta: Pick<KnowledgeBaseMetadata, 'id' | 'version' | 'status' | 'lastReviewed' | 'reviewIntervalMonths'>,
+): string[] {
   const name = `Knowledge base ${meta.id} ${meta.version}`;
   const review =
     meta.lastReviewed === null

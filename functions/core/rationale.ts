@@ -38,7 +38,10 @@ function evaluated(node: ConditionResult): EvaluatedCondition {
   const conditions = (node.all ?? node.any ?? []).map(evaluated);
   const branch: EvaluatedBooleanCondition = {
     operator: node.all !== undefined ? 'all' : 'any',
-    result: combine(conditions.map((c) => c.result), node.all === undefined),
+    result: combine(
+      conditions.map((c) => c.result),
+      node.all === undefined,
+    ),
     conditions,
   };
   if (node.name) branch.name = node.name;

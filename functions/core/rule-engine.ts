@@ -2,7 +2,14 @@ import { Almanac, Engine, Fact, type RuleResult } from 'json-rules-engine';
 import { derivedFacts, type OutcomeLedger } from './derived-facts.js';
 import { conditionPath, readDottedPath, resolvePath } from './fact-paths.js';
 import { createOperators, isKnown } from './operators.js';
-import { APPLIES_WHEN, childrenOf, isFactCondition, type Condition, type FactCondition, type RunnableRule } from './rule-definition.js';
+import {
+  APPLIES_WHEN,
+  childrenOf,
+  isFactCondition,
+  type Condition,
+  type FactCondition,
+  type RunnableRule,
+} from './rule-definition.js';
 import { outcomeOf, type ConditionResult, type RuleOutcome } from './three-valued.js';
 import type { PatientFacts } from './types.js';
 
@@ -13,17 +20,17 @@ export interface RuleRun {
   conditions?: ConditionResult;
 }
 
-// json-rules-engine's Almanac has getResults() (the results of the rules run so far); its typings omit it.
-interface RunAlmanac {
+/** json-rules-engine's Almanac has getResults() (the results of the rules run so far); its typings omit it. */
+const AlmanacWithResults = Almanac as unknown as new (...args: ConstructorParameters<typeof Almanac>) => Almanac & {
   getResults(): RuleResult[];
-}
+};
 
 /**
  * Per-run state lives here, never on an engine, so runs cannot see each other's facts. A rule's
  * outcome is read off its json-rules-engine result, made whole again (see RunShape), when first
  * asked for: by a `countOfRules` fact, whose rules ran in an earlier priority group, or at the end.
  */
-class RunAlmanac extends Almanac implements OutcomeLedger {
+class RunAlmanac extends AlmanacWithResults implements OutcomeLedger {
   readonly #outcomes = new Map<string, RuleOutcome>();
   readonly #conditions = new Map<string, ConditionResult>();
 

@@ -43,7 +43,10 @@ export function kindOf(value: unknown): string {
 
 function pointerToPath(pointer: string): string {
   if (pointer === '') return '$';
-  const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   return `$${segments.map((s) => pathSegment(/^\d+$/.test(s) ? Number(s) : s)).join('')}`;
 }
 
@@ -58,7 +61,6 @@ function valueAt(data: unknown, pointer: string): unknown {
 }
 
 const MAX_FINITE = Number.MAX_VALUE;
-
 
 function expectation(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;

@@ -36,7 +36,8 @@ const lessThan = (value: unknown, limit: number): Truth => (known(value) ? isFin
 const greaterThan = (value: unknown, limit: number): Truth => (known(value) ? isFiniteNumber(value) && value > limit : null);
 const atLeast = (value: unknown, limit: number): Truth => (known(value) ? isFiniteNumber(value) && value >= limit : null);
 
-const contains = (list: readonly unknown[] | undefined, item: unknown): Truth => (list === undefined ? null : list.includes(item));
+const contains = (list: readonly unknown[] | undefined, item: unknown): Truth =>
+  list === undefined ? null : list.includes(item);
 
 // --- Kleene connectives ----------------------------------------------------------------------------
 

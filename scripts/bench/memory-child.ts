@@ -8,7 +8,9 @@ import path from 'node:path';
 import { loadSamples } from './sample-events.js';
 
 // The product as built for embedding, as the bench measures it.
-const { evaluate } = (await import(path.resolve(import.meta.dirname, '../../dist/lib/index.mjs'))) as typeof import('../../functions/core/index.js');
+const { evaluate } = (await import(
+  path.resolve(import.meta.dirname, '../../dist/lib/index.mjs')
+)) as typeof import('../../functions/core/index.js');
 
 // Long enough for V8 to grow the young generation to its configured size, so that RSS growth
 // measured afterwards is what the calls keep, not the heap settling into its working size.
@@ -34,4 +36,6 @@ for (let i = 0; i < calls; i++) await evaluate(facts[i % facts.length]!);
 const after = collected();
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 100) / 100;
-process.stdout.write(`${JSON.stringify({ rssGrowthMb: mb(after.rss - before.rss), heapUsedGrowthMb: mb(after.heapUsed - before.heapUsed) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ rssGrowthMb: mb(after.rss - before.rss), heapUsedGrowthMb: mb(after.heapUsed - before.heapUsed) })}\n`,
+);

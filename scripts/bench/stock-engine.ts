@@ -30,7 +30,10 @@ export function readRuleFiles(rulesDir: string): RuleProperties[] {
 
 export function createStockEngine(rules: RuleProperties[]): Engine {
   const engine = new Engine(rules);
-  engine.addOperator('known', (value: unknown, expected: unknown) => (value !== undefined && value !== null && value !== 'unknown') === expected);
+  engine.addOperator(
+    'known',
+    (value: unknown, expected: unknown) => (value !== undefined && value !== null && value !== 'unknown') === expected,
+  );
   engine.addFact('percentFallFromBaseline', async (params: Record<string, unknown>, almanac: Almanac) => {
     const course = await almanac.factValue<{ baseline?: Record<string, number>; current?: Record<string, number> } | undefined>(
       'treatmentCourse',

@@ -31,7 +31,9 @@ export function readCaseFiles(rulesDir: string): Map<string, RuleCaseFile> {
   const dir = path.join(rulesDir, CASES_DIR);
   const files = new Map<string, RuleCaseFile>();
   if (!existsSync(dir)) return files;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     try {
       files.set(name.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as RuleCaseFile);
     } catch {
@@ -48,7 +50,11 @@ export function checkCaseFiles(rulesDir: string, ruleIds: ReadonlySet<string>): 
   const schema = JSON.parse(readFileSync(path.join(rulesDir, CASES_SCHEMA_FILE), 'utf8')) as object;
   const validate = new Ajv2020({ allErrors: true, strict: false }).addSchema(patientFactsSchema).compile<RuleCaseFile>(schema);
 
-  const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')).sort() : [];
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.endsWith('.json'))
+        .sort()
+    : [];
   for (const name of names) {
     const file = rel(name);
     const id = name.replace(/\.json$/, '');
@@ -63,18 +69,25 @@ export function checkCaseFiles(rulesDir: string, ruleIds: ReadonlySet<string>): 
       for (const error of validate.errors ?? []) problems.push({ file, where: ajvPath(error), problem: describeAjvError(error) });
       continue;
     }
-    if (parsed.rule !== id) problems.push({ file, where: 'rule', problem: `rule "${parsed.rule}" must equal the file name "${id}"` });
-    if (!ruleIds.has(id)) problems.push({ file, where: '', problem: `there is no rule ${id} (no ${path.basename(rulesDir)}/${id}.json)` });
+    if (parsed.rule !== id)
+      problems.push({ file, where: 'rule', problem: `rule "${parsed.rule}" must equal the file name "${id}"` });
+    if (!ruleIds.has(id))
+      problems.push({ file, where: '', problem: `there is no rule ${id} (no ${path.basename(rulesDir)}/${id}.json)` });
     const seen = new Set<string>();
     parsed.cases.forEach((c, i) => {
-      if (seen.has(c.name)) problems.push({ file, where: `cases[${i}].name`, problem: `another case is already named "${c.name}"` });
+      if (seen.has(c.name))
+        problems.push({ file, where: `cases[${i}].name`, problem: `another case is already named "${c.name}"` });
       seen.add(c.name);
     });
   }
   const withCases = new Set(names.map((n) => n.replace(/\.json$/, '')));
   for (const id of [...ruleIds].sort()) {
     if (!withCases.has(id)) {
-      problems.push({ file: path.join(path.basename(rulesDir), `${id}.json`), where: '', problem: `has no case file: add ${rel(`${id}.json`)}` });
+      problems.push({
+        file: path.join(path.basename(rulesDir), `${id}.json`),
+        where: '',
+        problem: `has no case file: add ${rel(`${id}.json`)}`,
+      });
     }
   }
   return problems;

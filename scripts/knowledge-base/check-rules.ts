@@ -25,7 +25,6 @@ import { KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-fil
 
 const KNOWLEDGE_BASE_SCHEMA_FILE = 'knowledge-base.schema.json';
 
-
 interface SchemaNode {
   type?: string | string[];
   enum?: unknown[];
@@ -60,7 +59,8 @@ function checkValueAgainstFact(operator: string, value: unknown, fact: SchemaNod
   const shape = operatorValueShapes[operator];
   const values = shape === 'list' ? (value as unknown[]) : [value];
   if (shape === 'boolean') return undefined;
-  const target = fact.type === 'array' && (operator === 'contains' || operator === 'doesNotContain') ? deref(fact.items ?? {}) : fact;
+  const target =
+    fact.type === 'array' && (operator === 'contains' || operator === 'doesNotContain') ? deref(fact.items ?? {}) : fact;
   for (const v of values) {
     if (target.enum && !target.enum.includes(v)) {
       return `value ${JSON.stringify(v)} is not in the fact's value set (${target.enum.map((e) => JSON.stringify(e)).join(', ')})`;
@@ -75,10 +75,13 @@ function checkValueAgainstFact(operator: string, value: unknown, fact: SchemaNod
 function checkValueShape(operator: string, value: unknown): string | undefined {
   const shape = operatorValueShapes[operator];
   const ok =
-    shape === 'list' ? Array.isArray(value)
-    : shape === 'number' ? typeof value === 'number'
-    : shape === 'boolean' ? typeof value === 'boolean'
-    : !Array.isArray(value);
+    shape === 'list'
+      ? Array.isArray(value)
+      : shape === 'number'
+        ? typeof value === 'number'
+        : shape === 'boolean'
+          ? typeof value === 'boolean'
+          : !Array.isArray(value);
   return ok ? undefined : `operator ${operator} needs a ${shape} value`;
 }
 
@@ -111,7 +114,10 @@ function checkConditions(
       for (const id of (params as { rules: string[] }).rules) {
         const other = rulesById.get(id);
         if (other && other.priority <= rule.priority) {
-          report(`${where}.params.rules`, `${id} must have a higher priority than ${rule.name} to be decided before it is counted`);
+          report(
+            `${where}.params.rules`,
+            `${id} must have a higher priority than ${rule.name} to be decided before it is counted`,
+          );
         }
       }
     }
@@ -129,7 +135,6 @@ function checkConditions(
     if (valueProblem) report(`${where}.value`, valueProblem);
   }
 }
-
 
 export interface RuleFiles {
   knowledgeBase: CompiledKnowledgeBase;
@@ -185,7 +190,8 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
     const rule = parsed;
     const id = name.replace(/\.json$/, '');
     if (rule.name !== id) report('name', `rule name "${rule.name}" must equal the file name "${id}"`);
-    if (rule.event.type !== rule.name) report('event.type', `event type "${rule.event.type}" must equal the rule name "${rule.name}"`);
+    if (rule.event.type !== rule.name)
+      report('event.type', `event type "${rule.event.type}" must equal the rule name "${rule.name}"`);
     const firstFile = seenIds.get(rule.name);
     if (firstFile) report('name', `duplicate rule id "${rule.name}" (also in ${firstFile})`);
     else seenIds.set(rule.name, rel(name));
@@ -194,7 +200,10 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
       if (!source) {
         report(`event.params.evidence[${i}].source`, `unknown source "${evidence.source}" (not in ${KNOWLEDGE_BASE_FILE})`);
       } else if (source.citation !== evidence.citation || source.pmid !== evidence.pmid || source.url !== evidence.url) {
-        report(`event.params.evidence[${i}]`, `citation, pmid and url must match source "${evidence.source}" in ${KNOWLEDGE_BASE_FILE}`);
+        report(
+          `event.params.evidence[${i}]`,
+          `citation, pmid and url must match source "${evidence.source}" in ${KNOWLEDGE_BASE_FILE}`,
+        );
       }
     });
     rules.push({ file: rel(name), rule });
@@ -232,7 +241,11 @@ export function digestOf(rulesDir: string): string {
   const hash = createHash('sha256');
   const names = [KNOWLEDGE_BASE_FILE, ...ruleFileNames(rulesDir)].sort();
   for (const name of names) {
-    hash.update(name).update('\0').update(readFileSync(path.join(rulesDir, name))).update('\0');
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(path.join(rulesDir, name)))
+      .update('\0');
   }
   return `sha256:${hash.digest('hex')}`;
 }

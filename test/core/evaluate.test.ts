@@ -25,7 +25,12 @@ const everything: PatientFacts = {
   molecular: { kitD816V: 'detected' },
   labs: { eosinophilsPerMicroliter: 1800 },
   order: proposedOrder,
-  treatmentCourse: { monthsOnImatinib: 4, baseline: { serumTryptaseNgMl: 120 }, current: { serumTryptaseNgMl: 80 }, symptoms: 'improved' },
+  treatmentCourse: {
+    monthsOnImatinib: 4,
+    baseline: { serumTryptaseNgMl: 120 },
+    current: { serumTryptaseNgMl: 80 },
+    symptoms: 'improved',
+  },
 };
 
 function leaves(node: EvaluatedCondition): EvaluatedCondition[] {
@@ -102,14 +107,22 @@ describe('evaluate()', () => {
       'treatmentCourse.current.serumTryptaseNgMl': 80,
     });
     expect(leaves(finding.rationale.conditions)).toContainEqual(
-      expect.objectContaining({ fact: 'percentFallFromBaseline', params: { measure: 'serumTryptaseNgMl' }, actual: 33.33333333333333, result: true }),
+      expect.objectContaining({
+        fact: 'percentFallFromBaseline',
+        params: { measure: 'serumTryptaseNgMl' },
+        actual: 33.33333333333333,
+        result: true,
+      }),
     );
   });
 
   it('reads the outcomes of the rules a count is over', async () => {
     const finding = (await fixture.evaluate(everything)).findings.find((f) => f.ruleId === 'fixture-count')!;
 
-    expect(finding.rationale.facts).toMatchObject({ 'ruleOutcomes.fixture-tryptase-fall': 'fired', 'ruleOutcomes.fixture-symptoms': 'fired' });
+    expect(finding.rationale.facts).toMatchObject({
+      'ruleOutcomes.fixture-tryptase-fall': 'fired',
+      'ruleOutcomes.fixture-symptoms': 'fired',
+    });
   });
 
   it('lists a missing fact once, with every rule it left undecided', async () => {
@@ -140,16 +153,22 @@ describe('evaluate()', () => {
   it('tells an applicable rule that did not fire from one that does not apply', async () => {
     const { outcomes } = await fixture.evaluateWithOutcomes({ treatmentCourse: { monthsOnImatinib: 4, symptoms: 'absent' } });
 
-    expect(outcomes).toMatchObject({ 'fixture-symptoms': 'not-applicable', 'fixture-tryptase-fall': 'undecided', 'fixture-count': 'not-fired' });
+    expect(outcomes).toMatchObject({
+      'fixture-symptoms': 'not-applicable',
+      'fixture-tryptase-fall': 'undecided',
+      'fixture-count': 'not-fired',
+    });
   });
 
-  it('carries a rule\'s suggested actions', async () => {
+  it("carries a rule's suggested actions", async () => {
     const finding = (await fixture.evaluate({ order: proposedOrder })).findings.find((f) => f.ruleId === 'fixture-dose')!;
 
-    expect(finding.suggestedActions).toEqual([{ kind: 'set-daily-dose', label: 'Change the dose to 100 mg/day', dailyDoseMg: 100 }]);
+    expect(finding.suggestedActions).toEqual([
+      { kind: 'set-daily-dose', label: 'Change the dose to 100 mg/day', dailyDoseMg: 100 },
+    ]);
   });
 
-  it('cites each evidence item with its source\'s citation, PubMed id and URL', async () => {
+  it("cites each evidence item with its source's citation, PubMed id and URL", async () => {
     const finding = (await fixture.evaluate(everything)).findings[0]!;
 
     expect(finding.evidence).toEqual([
@@ -205,7 +224,9 @@ describe('knowledge-base status', () => {
 
   it('says nothing of an active knowledge base, and warns about a retired one', () => {
     expect(statusWarnings({ ...meta, status: 'active', lastReviewed: '2026-01-15' })).toEqual([]);
-    expect(statusWarnings({ ...meta, status: 'retired', lastReviewed: '2026-01-15' })[0]).toMatch(/retired and should no longer be used.*due on 2027-01-15/);
+    expect(statusWarnings({ ...meta, status: 'retired', lastReviewed: '2026-01-15' })[0]).toMatch(
+      /retired and should no longer be used.*due on 2027-01-15/,
+    );
   });
 
   it.each([

@@ -42,7 +42,12 @@ describe('three-valued reading of condition results', () => {
     ['applies, unknown whether it fires', [T], [U], 'undecided'],
     ['unknown whether it applies', [U], [T], 'undecided'],
   ])('classifies a rule that %s as %s', (_name, applies, fires, expected) => {
-    const conditions: ConditionResult = { all: [{ name: 'applies when', all: applies }, { name: 'fires when', all: fires }] };
+    const conditions: ConditionResult = {
+      all: [
+        { name: 'applies when', all: applies },
+        { name: 'fires when', all: fires },
+      ],
+    };
 
     expect(outcomeOf(conditions)).toBe(expected);
   });

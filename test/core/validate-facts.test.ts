@@ -13,18 +13,53 @@ function problemsOf(data: unknown): FactProblem[] {
 
 describe('PatientFacts validation', () => {
   it.each([
-    ['a misspelt field', { molecular: { kitD816v: 'detected' } }, '$.molecular.kitD816v', 'no such field (unknown key; check its spelling against the contract)'],
-    ['an unknown section', { genetics: {} }, '$.genetics', 'no such field (unknown key; check its spelling against the contract)'],
-    ['a value outside the value set', { molecular: { kitD816V: 'positive' } }, '$.molecular.kitD816V', 'one of "detected", "not-detected", "unknown"'],
-    ['a number as a string', { patient: { creatinineClearanceMlMin: '35' } }, '$.patient.creatinineClearanceMlMin', 'a finite number'],
+    [
+      'a misspelt field',
+      { molecular: { kitD816v: 'detected' } },
+      '$.molecular.kitD816v',
+      'no such field (unknown key; check its spelling against the contract)',
+    ],
+    [
+      'an unknown section',
+      { genetics: {} },
+      '$.genetics',
+      'no such field (unknown key; check its spelling against the contract)',
+    ],
+    [
+      'a value outside the value set',
+      { molecular: { kitD816V: 'positive' } },
+      '$.molecular.kitD816V',
+      'one of "detected", "not-detected", "unknown"',
+    ],
+    [
+      'a number as a string',
+      { patient: { creatinineClearanceMlMin: '35' } },
+      '$.patient.creatinineClearanceMlMin',
+      'a finite number',
+    ],
     ['a negative count', { labs: { eosinophilsPerMicroliter: -1 } }, '$.labs.eosinophilsPerMicroliter', 'a number >= 0'],
     ['an age over 130', { patient: { ageYears: 131 } }, '$.patient.ageYears', 'a number <= 130'],
     ['a zero dose', { order: { drug: 'imatinib', dailyDoseMg: 0 } }, '$.order.dailyDoseMg', 'a number > 0'],
-    ['an infinite number', { labs: { serumTryptaseNgMl: Number.POSITIVE_INFINITY } }, '$.labs.serumTryptaseNgMl', 'a finite number'],
+    [
+      'an infinite number',
+      { labs: { serumTryptaseNgMl: Number.POSITIVE_INFINITY } },
+      '$.labs.serumTryptaseNgMl',
+      'a finite number',
+    ],
     ['NaN', { patient: { ageYears: Number.NaN } }, '$.patient.ageYears', 'a finite number'],
     ['an order without its drug', { order: { dailyDoseMg: 400 } }, '$.order.drug', 'a value (required)'],
-    ['a string where a list belongs', { medications: { strongCyp3a4Inducers: 'rifampin' } }, '$.medications.strongCyp3a4Inducers', 'an array'],
-    ['a number in a list of strings', { molecular: { kitOtherMutations: ['F522C', 7] } }, '$.molecular.kitOtherMutations[1]', 'a string'],
+    [
+      'a string where a list belongs',
+      { medications: { strongCyp3a4Inducers: 'rifampin' } },
+      '$.medications.strongCyp3a4Inducers',
+      'an array',
+    ],
+    [
+      'a number in a list of strings',
+      { molecular: { kitOtherMutations: ['F522C', 7] } },
+      '$.molecular.kitOtherMutations[1]',
+      'a string',
+    ],
     ['a boolean as a string', { patient: { pregnant: 'yes' } }, '$.patient.pregnant', 'a boolean'],
     ['an array instead of facts', [], '$', 'an object'],
     ['null instead of facts', null, '$', 'an object'],
@@ -57,7 +92,13 @@ describe('PatientFacts validation', () => {
   });
 
   it('accepts "unknown" wherever a value set offers it', () => {
-    expect(problemsOf({ patient: { sex: 'unknown', hepaticImpairment: 'unknown' }, diagnosis: { smSubtype: 'unknown' }, molecular: { kitD816V: 'unknown', fip1l1Pdgfra: 'unknown' } })).toEqual([]);
+    expect(
+      problemsOf({
+        patient: { sex: 'unknown', hepaticImpairment: 'unknown' },
+        diagnosis: { smSubtype: 'unknown' },
+        molecular: { kitD816V: 'unknown', fip1l1Pdgfra: 'unknown' },
+      }),
+    ).toEqual([]);
   });
 
   it('rejects __proto__ as an unknown key instead of following it', () => {

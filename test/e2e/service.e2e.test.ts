@@ -67,7 +67,9 @@ describe('CDS Hooks over HTTP, with the EHR JWT verified', () => {
   const sign = (pathname: string) => jwks.signToken({ aud: `${service.baseUrl}${pathname}` });
 
   it('serves discovery to a signed call and refuses an unsigned one', async () => {
-    const signed = await fetch(`${service.baseUrl}/cds-services`, { headers: { authorization: `Bearer ${await sign('/cds-services')}` } });
+    const signed = await fetch(`${service.baseUrl}/cds-services`, {
+      headers: { authorization: `Bearer ${await sign('/cds-services')}` },
+    });
     const unsigned = await fetch(`${service.baseUrl}/cds-services`);
 
     expect(signed.status).toBe(200);
@@ -79,7 +81,10 @@ describe('CDS Hooks over HTTP, with the EHR JWT verified', () => {
     const pathname = '/cds-services/imatinib-sm-order-sign';
     const body = loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body;
 
-    const response = await post(`${service.baseUrl}${pathname}`, body, { 'content-type': 'application/json', authorization: `Bearer ${await sign(pathname)}` });
+    const response = await post(`${service.baseUrl}${pathname}`, body, {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await sign(pathname)}`,
+    });
 
     expect(response.status).toBe(200);
     const { cards } = (await response.json()) as { cards: { source: { topic?: { code: string } } }[] };

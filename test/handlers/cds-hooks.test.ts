@@ -83,15 +83,26 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
     const event = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra');
     const draft = JSON.parse(event.body!).context.draftOrders.entry[0].resource;
 
-    const card = cardsOf(await invoke(event, lambdaContext())).find((c) => c.source.topic?.code === 'fip1l1-pdgfra-starting-dose')!;
+    const card = cardsOf(await invoke(event, lambdaContext())).find(
+      (c) => c.source.topic?.code === 'fip1l1-pdgfra-starting-dose',
+    )!;
 
     expect(card.selectionBehavior).toBe('at-most-one');
     const [action] = card.suggestions![0]!.actions;
-    expect(action).toMatchObject({ type: 'update', resource: { resourceType: 'MedicationRequest', id: draft.id, status: 'draft', subject: draft.subject } });
+    expect(action).toMatchObject({
+      type: 'update',
+      resource: { resourceType: 'MedicationRequest', id: draft.id, status: 'draft', subject: draft.subject },
+    });
     expect(action!.resource!.dosageInstruction).toEqual([
-      expect.objectContaining({ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: expect.objectContaining({ value: 100, code: 'mg' }) }] }),
+      expect.objectContaining({
+        timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+        doseAndRate: [{ doseQuantity: expect.objectContaining({ value: 100, code: 'mg' }) }],
+      }),
     ]);
-    expect(action!.resource!.medicationCodeableConcept!.coding![0]).toMatchObject({ code: '403878', display: 'imatinib 100 MG Oral Tablet' });
+    expect(action!.resource!.medicationCodeableConcept!.coding![0]).toMatchObject({
+      code: '403878',
+      display: 'imatinib 100 MG Oral Tablet',
+    });
   });
 
   it('suggests creating a prednisone order for 2 weeks and leaves its dose to the prescriber', async () => {
@@ -101,7 +112,10 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
 
     const resource = card.suggestions![0]!.actions[0]!.resource!;
     expect(card.suggestions![0]!.actions[0]!.type).toBe('create');
-    expect(resource.medicationCodeableConcept!.coding![0]).toMatchObject({ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '8640' });
+    expect(resource.medicationCodeableConcept!.coding![0]).toMatchObject({
+      system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+      code: '8640',
+    });
     expect(resource.dosageInstruction![0]!.timing!.repeat!.boundsDuration).toMatchObject({ value: 14, code: 'd' });
     expect(resource.dosageInstruction![0]).not.toHaveProperty('doseAndRate');
   });
@@ -136,7 +150,9 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
 
   it('does not claim "no strong CYP3A4 inducer" when a current medication cannot be read', async () => {
     const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
-      body.prefetch.medications.entry.push({ resource: { resourceType: 'MedicationRequest', status: 'active', medicationCodeableConcept: { coding: 'rifampin' } } });
+      body.prefetch.medications.entry.push({
+        resource: { resourceType: 'MedicationRequest', status: 'active', medicationCodeableConcept: { coding: 'rifampin' } },
+      });
     });
 
     const missing = cardsOf(await invoke(event, lambdaContext())).at(-1)!;
@@ -173,7 +189,13 @@ describe('CDS Hooks prefetch', () => {
     signedEvent('cds-hooks.order-sign-fip1l1-pdgfra', (body) => {
       delete body.prefetch;
       body.fhirServer = fhir.url;
-      body.fhirAuthorization = { access_token: 'fhir-access-token', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds-service' };
+      body.fhirAuthorization = {
+        access_token: 'fhir-access-token',
+        token_type: 'Bearer',
+        expires_in: 300,
+        scope: 'patient/*.read',
+        subject: 'cds-service',
+      };
       edit(body);
     });
 
@@ -239,12 +261,34 @@ describe('CDS Hooks security', () => {
 
   it.each<[string, () => Promise<string | undefined>]>([
     ['no token', async () => undefined],
-    ['an unsigned token (alg none)', async () => unsignedToken({ alg: 'none', typ: 'JWT', kid: jwks.es384.kid }, { iss: SANDBOX_ISSUER, aud, exp: Math.floor(Date.now() / 1000) + 60, iat: Math.floor(Date.now() / 1000), jti: 'none-1' })],
+    [
+      'an unsigned token (alg none)',
+      async () =>
+        unsignedToken(
+          { alg: 'none', typ: 'JWT', kid: jwks.es384.kid },
+          {
+            iss: SANDBOX_ISSUER,
+            aud,
+            exp: Math.floor(Date.now() / 1000) + 60,
+            iat: Math.floor(Date.now() / 1000),
+            jti: 'none-1',
+          },
+        ),
+    ],
     ['a token for another service URL', () => jwks.signToken({ aud: `${BASE}/cds-services/imatinib-sm-order-select` })],
-    ['an expired token', () => jwks.signToken({ aud, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 })],
+    [
+      'an expired token',
+      () => jwks.signToken({ aud, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 }),
+    ],
     ['a token from an issuer not on the allowlist', () => jwks.signToken({ aud, iss: 'https://ehr.example.net' })],
-    ['a token whose jku points at the signer\'s own keys', async () => jwks.signToken({ aud }, { jku: 'https://attacker.example/jwks.json' })],
-    ['a token signed by a key not in the JWKS', async () => jwks.signToken({ aud }, {}, await newSigningKey('ES384', jwks.es384.kid))],
+    [
+      "a token whose jku points at the signer's own keys",
+      async () => jwks.signToken({ aud }, { jku: 'https://attacker.example/jwks.json' }),
+    ],
+    [
+      'a token signed by a key not in the JWKS',
+      async () => jwks.signToken({ aud }, {}, await newSigningKey('ES384', jwks.es384.kid)),
+    ],
     ['a token without kid', () => jwks.signToken({ aud }, { kid: undefined })],
   ])('answers 401, without detail, to %s', async (_what, makeToken) => {
     const event = loadEvent<MutableEvent>(serviceEvent);
@@ -256,7 +300,13 @@ describe('CDS Hooks security', () => {
 
     expect(result.statusCode).toBe(401);
     expect(result.headers['WWW-Authenticate']).toBe('Bearer');
-    expect(bodyOf(result)).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The request could not be authenticated.', requestId: 'test-request-id' });
+    expect(bodyOf(result)).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'The request could not be authenticated.',
+      requestId: 'test-request-id',
+    });
   });
 
   it('answers 401 to a replayed token', async () => {
@@ -288,13 +338,48 @@ describe('CDS Hooks security', () => {
 
 describe('CDS Hooks request validation', () => {
   it.each<[string, string, (body: any) => void, string]>([
-    ['a request without patientId', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => delete b.context.patientId, '$.context.patientId'],
-    ['draftOrders that are not a Bundle', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => (b.context.draftOrders.resourceType = 'List'), '$.context.draftOrders.resourceType'],
-    ['an order-select request without selections', 'cds-hooks.order-select-kit-d816v', (b) => delete b.context.selections, '$.context.selections'],
-    ['a request for the other hook', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => Object.assign(b, { hook: 'order-select' }) && (b.context.selections = ['MedicationRequest/draft-imatinib-2']), '$.hook'],
-    ['fhirAuthorization without fhirServer fields', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => (b.fhirAuthorization = { token_type: 'Bearer' }), '$.fhirAuthorization.access_token'],
-    ['a draft order without intent', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => delete b.context.draftOrders.entry[0].resource.intent, '$.context.draftOrders.entry[0].resource.intent'],
-    ['a draft order whose dose is text', 'cds-hooks.order-sign-fip1l1-pdgfra', (b) => (b.context.draftOrders.entry[0].resource.dosageInstruction[0].doseAndRate[0].doseQuantity.value = '400'), '$.context.draftOrders.entry[0].resource.dosageInstruction[0].doseAndRate[0].doseQuantity.value'],
+    [
+      'a request without patientId',
+      'cds-hooks.order-sign-fip1l1-pdgfra',
+      (b) => delete b.context.patientId,
+      '$.context.patientId',
+    ],
+    [
+      'draftOrders that are not a Bundle',
+      'cds-hooks.order-sign-fip1l1-pdgfra',
+      (b) => (b.context.draftOrders.resourceType = 'List'),
+      '$.context.draftOrders.resourceType',
+    ],
+    [
+      'an order-select request without selections',
+      'cds-hooks.order-select-kit-d816v',
+      (b) => delete b.context.selections,
+      '$.context.selections',
+    ],
+    [
+      'a request for the other hook',
+      'cds-hooks.order-sign-fip1l1-pdgfra',
+      (b) => Object.assign(b, { hook: 'order-select' }) && (b.context.selections = ['MedicationRequest/draft-imatinib-2']),
+      '$.hook',
+    ],
+    [
+      'fhirAuthorization without fhirServer fields',
+      'cds-hooks.order-sign-fip1l1-pdgfra',
+      (b) => (b.fhirAuthorization = { token_type: 'Bearer' }),
+      '$.fhirAuthorization.access_token',
+    ],
+    [
+      'a draft order without intent',
+      'cds-hooks.order-sign-fip1l1-pdgfra',
+      (b) => delete b.context.draftOrders.entry[0].resource.intent,
+      '$.context.draftOrders.entry[0].resource.intent',
+    ],
+    [
+      'a draft order whose dose is text',
+      'cds-hooks.order-sign-fip1l1-pdgfra',
+      (b) => (b.context.draftOrders.entry[0].resource.dosageInstruction[0].doseAndRate[0].doseQuantity.value = '400'),
+      '$.context.draftOrders.entry[0].resource.dosageInstruction[0].doseAndRate[0].doseQuantity.value',
+    ],
   ])('answers 400 naming the field for %s', async (_what, name, edit, path) => {
     const result = await invoke(await signedEvent(name, edit), lambdaContext());
 

@@ -18,7 +18,11 @@ const firedBySample: Record<string, string[]> = {
   ],
   'evaluate.kit-d816v-positive': ['kit-d816v-caveat'],
   'evaluate.kit-status-unknown': ['kit-status-unknown'],
-  'evaluate.d816v-negative-juxtamembrane': ['kit-d816v-negative-candidate', 'kit-imatinib-sensitive-mutation', 'baseline-monitoring'],
+  'evaluate.d816v-negative-juxtamembrane': [
+    'kit-d816v-negative-candidate',
+    'kit-imatinib-sensitive-mutation',
+    'baseline-monitoring',
+  ],
   'evaluate.on-therapy-response': [
     'kit-d816v-caveat',
     'response-tryptase',
@@ -50,7 +54,10 @@ describe('POST /evaluate handler', () => {
   it('reports the facts it missed for the KIT-unknown sample', async () => {
     const body = bodyOf<EvaluationResult>(await invoke(loadEvent('evaluate.kit-status-unknown'), lambdaContext()));
 
-    expect(body.missingFacts).toContainEqual({ fact: 'molecular.kitD816V', neededBy: ['kit-d816v-caveat', 'kit-d816v-negative-candidate'] });
+    expect(body.missingFacts).toContainEqual({
+      fact: 'molecular.kitD816V',
+      neededBy: ['kit-d816v-caveat', 'kit-d816v-negative-candidate'],
+    });
   });
 
   it('names the misspelt field and the out-of-range age in a 400', async () => {
@@ -91,7 +98,8 @@ describe('POST /evaluate handler', () => {
   });
 
   it('answers 413 to a body over 64 KB, and accepts one just under', async () => {
-    const padding = (n: number) => JSON.stringify({ molecular: { kitOtherMutations: ['F522C'] } }).replace('{', `{${' '.repeat(n)}`);
+    const padding = (n: number) =>
+      JSON.stringify({ molecular: { kitOtherMutations: ['F522C'] } }).replace('{', `{${' '.repeat(n)}`);
     const atLimit = padding(64 * 1024 - padding(0).length);
     const overLimit = padding(64 * 1024 - padding(0).length + 1);
 
@@ -106,7 +114,9 @@ describe('POST /evaluate handler', () => {
     const result = await invoke(httpApiEvent('POST', '/evaluate', body), lambdaContext());
 
     expect(result.statusCode).toBe(400);
-    expect(bodyOf(result).errors).toEqual([{ path: '$.molecular.kitOtherMutations', expected: 'at most 50 items', found: 'an array of 51 items' }]);
+    expect(bodyOf(result).errors).toEqual([
+      { path: '$.molecular.kitOtherMutations', expected: 'at most 50 items', found: 'an array of 51 items' },
+    ]);
   });
 
   it('answers 400 to JSON nested deeper than 16 levels, before parsing it', async () => {

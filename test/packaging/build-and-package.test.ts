@@ -37,17 +37,26 @@ describe('serverless package (offline, no credentials)', () => {
   it('routes the CDS Hooks paths to the cdsHooks function', () => {
     const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
 
-    expect(routes).toEqual(expect.arrayContaining(['GET /cds-services', 'POST /cds-services/{id}', 'POST /cds-services/{id}/feedback']));
+    expect(routes).toEqual(
+      expect.arrayContaining(['GET /cds-services', 'POST /cds-services/{id}', 'POST /cds-services/{id}/feedback']),
+    );
   });
 
   it('routes every sample event, in the template, to the function npm run invoke sends it to', () => {
     const integrationFunction = new Map(
-      resourcesOfType(template, 'AWS::ApiGatewayV2::Integration').map(([name, r]) => [name, r.Properties.IntegrationUri['Fn::GetAtt'][0] as string]),
+      resourcesOfType(template, 'AWS::ApiGatewayV2::Integration').map(([name, r]) => [
+        name,
+        r.Properties.IntegrationUri['Fn::GetAtt'][0] as string,
+      ]),
     );
     const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => {
       const [method, path] = (r.Properties.RouteKey as string).split(' ');
       const integration = (r.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref;
-      return { method, pattern: new RegExp(`^${path!.replace(/\{[^/]+\}/g, '[^/]+')}$`), fn: integrationFunction.get(integration)! };
+      return {
+        method,
+        pattern: new RegExp(`^${path!.replace(/\{[^/]+\}/g, '[^/]+')}$`),
+        fn: integrationFunction.get(integration)!,
+      };
     });
     for (const name of eventNames('')) {
       const event = loadEvent<HttpEventLike>(name);
@@ -73,13 +82,27 @@ console.log(JSON.stringify(result.findings.map((f) => f.ruleId)));`;
 
 describe('the library build', () => {
   it('lets an ES module import { evaluate } from the package', () => {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script("import { evaluate } from 'imatinib-sm-cds';")], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', script("import { evaluate } from 'imatinib-sm-cds';")],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
 
     expect(JSON.parse(out)).toEqual(['kit-d816v-caveat']);
   });
 
   it('lets CommonJS require it too', () => {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script("import { createRequire } from 'node:module'; const { evaluate } = createRequire(process.cwd() + '/')('imatinib-sm-cds');")], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        script(
+          "import { createRequire } from 'node:module'; const { evaluate } = createRequire(process.cwd() + '/')('imatinib-sm-cds');",
+        ),
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
 
     expect(JSON.parse(out)).toEqual(['kit-d816v-caveat']);
   });
@@ -97,7 +120,9 @@ describe('deployment security in the packaged template', () => {
     const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     const [authorizerId, authorizer] = authorizers[0]!;
-    const route = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'ANY /evaluate')![1];
+    const route = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties.RouteKey === 'ANY /evaluate',
+    )![1];
 
     expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
     expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://issuer.invalid', Audience: ['imatinib-sm-cds'] });
@@ -105,30 +130,36 @@ describe('deployment security in the packaged template', () => {
   });
 
   it('leaves the CDS Hooks routes to the EHR-JWT check in the function, which is on by default', () => {
-    const cds = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').filter(([, r]) => (r.Properties.RouteKey as string).includes('/cds-services'));
+    const cds = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').filter(([, r]) =>
+      (r.Properties.RouteKey as string).includes('/cds-services'),
+    );
     const fn = resourcesOfType(template, 'AWS::Lambda::Function').find(([name]) => name.startsWith('CdsHooks'))![1];
 
     expect(cds).toHaveLength(3);
     expect(fn.Properties.Environment.Variables.CDS_JWT_VERIFICATION).toBe('on');
   });
 
-  it('throttles the API and reserves (and caps) each function\'s concurrency', () => {
+  it("throttles the API and reserves (and caps) each function's concurrency", () => {
     const [, stage] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage')[0]!;
 
     expect(stage!.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
-    for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) expect(fn.Properties.ReservedConcurrentExecutions).toBe(20);
+    for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function'))
+      expect(fn.Properties.ReservedConcurrentExecutions).toBe(20);
   });
 
-  it('grants the functions\' role CloudWatch Logs on their own log groups and nothing else', () => {
+  it("grants the functions' role CloudWatch Logs on their own log groups and nothing else", () => {
     const roles = resourcesOfType(template, 'AWS::IAM::Role');
-    const statements = roles.flatMap(([, role]) => (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement));
+    const statements = roles.flatMap(([, role]) =>
+      (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement),
+    );
 
     expect(roles).toHaveLength(1);
     expect(roles[0]![1].Properties.ManagedPolicyArns ?? []).toEqual([]);
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       for (const action of statement.Action) expect(action).toMatch(/^logs:/);
-      for (const resource of statement.Resource) expect(JSON.stringify(resource)).toContain(':log-group:/aws/lambda/imatinib-sm-cds-');
+      for (const resource of statement.Resource)
+        expect(JSON.stringify(resource)).toContain(':log-group:/aws/lambda/imatinib-sm-cds-');
     }
   });
 });
@@ -148,7 +179,8 @@ describe('the built code, with its substituted dependencies', () => {
 
   it('runs the Lambda with the V8 young-generation size the bench measures with', () => {
     const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([, r]) => r.Properties);
-    const bench = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.bench!;
+    const bench = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+      .scripts.bench!;
 
     for (const fn of functions) {
       expect(fn.Environment.Variables.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
@@ -162,8 +194,16 @@ describe('the Lambda bundles', () => {
     JSON.parse(
       execFileSync(
         process.execPath,
-        ['-e', `require(${JSON.stringify(path.join(ROOT, bundle))}).handler(require(${JSON.stringify(path.join(ROOT, event))}), { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 }).then((r) => process.stdout.write(JSON.stringify(r)))`],
-        { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } },
+        [
+          '-e',
+          `require(${JSON.stringify(path.join(ROOT, bundle))}).handler(require(${JSON.stringify(path.join(ROOT, event))}), { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 }).then((r) => process.stdout.write(JSON.stringify(r)))`,
+        ],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+        },
       ),
     ) as { statusCode: number; body: string };
 
@@ -180,11 +220,18 @@ describe('the Lambda bundles', () => {
     copyFileSync(path.join(ROOT, 'events/evaluate.on-therapy-response.json'), path.join(alone, 'event.json'));
 
     const run = (bundle: string, event: string) =>
-      execFileSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)}).handler(require(${JSON.stringify(event)}), { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 }).then((r) => process.stdout.write(r.body))`], {
-        cwd: alone,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      });
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `require(${JSON.stringify(bundle)}).handler(require(${JSON.stringify(event)}), { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 }).then((r) => process.stdout.write(r.body))`,
+        ],
+        {
+          cwd: alone,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        },
+      );
     const answer = JSON.parse(run(path.join(alone, 'index.cjs'), path.join(alone, 'event.json')));
 
     expect(answer.findings.length).toBeGreaterThan(0);
@@ -192,7 +239,14 @@ describe('the Lambda bundles', () => {
   });
 
   it('answers discovery from the built CDS Hooks bundle, and refuses to start without its settings', () => {
-    expect(answer('dist/lambda/cds-hooks.cjs', 'events/cds-hooks.discovery.json', { CDS_JWT_VERIFICATION: 'off' }).statusCode).toBe(200);
-    expect(() => answer('dist/lambda/cds-hooks.cjs', 'events/cds-hooks.discovery.json', { CDS_JWT_VERIFICATION: 'on', CDS_TRUSTED_ISSUERS: '' })).toThrow(/CDS_TRUSTED_ISSUERS/);
+    expect(
+      answer('dist/lambda/cds-hooks.cjs', 'events/cds-hooks.discovery.json', { CDS_JWT_VERIFICATION: 'off' }).statusCode,
+    ).toBe(200);
+    expect(() =>
+      answer('dist/lambda/cds-hooks.cjs', 'events/cds-hooks.discovery.json', {
+        CDS_JWT_VERIFICATION: 'on',
+        CDS_TRUSTED_ISSUERS: '',
+      }),
+    ).toThrow(/CDS_TRUSTED_ISSUERS/);
   });
 });

@@ -53,7 +53,10 @@ async function call(sample: string, body: string) {
 
 /** A sample request with one value, anywhere in it (FHIR resources included), made hostile or dropped. */
 const mutatedRequest = fc
-  .tuple(fc.nat({ max: bodies.length - 1 }), fc.array(fc.tuple(fc.nat(), hostileValue, fc.boolean()), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.nat({ max: bodies.length - 1 }),
+    fc.array(fc.tuple(fc.nat(), hostileValue, fc.boolean()), { minLength: 1, maxLength: 3 }),
+  )
   .map(([which, mutations]) => {
     let body: unknown = { ...bodies[which]!, fhirServer: 'http://127.0.0.1:9/fhir' };
     for (const [choice, value, drop] of mutations) body = mutateSomewhere(body, choice, value, drop);
@@ -89,7 +92,12 @@ describe('POST /cds-services/{id} under fuzzing', () => {
 describe('POST /cds-services/{id}/feedback under fuzzing', () => {
   it('answers 10,000 mutated, hostile and raw feedback bodies with 200 or a 4xx that says what is wrong', async () => {
     const body = fc.oneof(
-      { weight: 6, arbitrary: fc.tuple(fc.nat(), hostileValue, fc.boolean()).map(([choice, value, drop]) => JSON.stringify(mutateSomewhere(feedback, choice, value, drop))) },
+      {
+        weight: 6,
+        arbitrary: fc
+          .tuple(fc.nat(), hostileValue, fc.boolean())
+          .map(([choice, value, drop]) => JSON.stringify(mutateSomewhere(feedback, choice, value, drop))),
+      },
       { weight: 2, arbitrary: hostileObject.map((o) => JSON.stringify(o)) },
       { weight: 2, arbitrary: rawBody },
     );
@@ -106,7 +114,10 @@ describe('GET /cds-services under fuzzing', () => {
   it('answers 1,000 requests on random paths and methods without a 500', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), fc.webPath(), async (method, path) => {
-        const request = event('cds-hooks.discovery', '{}', method) as HttpEvent & { rawPath: string; requestContext: { http: { path: string } } };
+        const request = event('cds-hooks.discovery', '{}', method) as HttpEvent & {
+          rawPath: string;
+          requestContext: { http: { path: string } };
+        };
         request.rawPath = `/cds-services${path}`;
         request.requestContext.http.path = request.rawPath;
         expectWellFormedAnswer(await invoke(request, lambdaContext()));

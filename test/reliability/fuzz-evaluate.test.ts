@@ -16,7 +16,14 @@ import { schemaValidator } from '../support/schemas.js';
 const invoke = handler as unknown as Invoke;
 const validResult = schemaValidator('evaluation-result.schema.json');
 const SEED = 20_261_128;
-const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/fhir+json', 'text/plain', 'application/xml', '');
+const contentTypes = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/fhir+json',
+  'text/plain',
+  'application/xml',
+  '',
+);
 
 let unhandled = 0;
 const countUnhandled = () => unhandled++;
@@ -60,10 +67,16 @@ describe('POST /evaluate under fuzzing', () => {
 
   it('answers 2,000 hostile objects (prototype keys, wrong types, unicode, huge values) without a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(hostileObject, fc.record({ patient: hostileObject, molecular: hostileObject, order: hostileObject }, { requiredKeys: [] })), async (body) => {
-        const status = await send(JSON.stringify(body));
-        expect([200, 400, 413]).toContain(status);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          hostileObject,
+          fc.record({ patient: hostileObject, molecular: hostileObject, order: hostileObject }, { requiredKeys: [] }),
+        ),
+        async (body) => {
+          const status = await send(JSON.stringify(body));
+          expect([200, 400, 413]).toContain(status);
+        },
+      ),
       { seed: SEED + 2, numRuns: 2_000 },
     );
   });

@@ -85,7 +85,14 @@ describe('no patient data leaves the service except in its answers', () => {
       output.length = 0;
       await handler(event, lambdaContext());
       const logged = output.join('');
-      for (const value of ['pt-4821', '1968-03-14', 'rifampin', 'draft-imatinib', 'Practitioner/dr-1842', 'Discussed with the patient']) {
+      for (const value of [
+        'pt-4821',
+        '1968-03-14',
+        'rifampin',
+        'draft-imatinib',
+        'Practitioner/dr-1842',
+        'Discussed with the patient',
+      ]) {
         expect(logged, `${name} logged ${value}`).not.toContain(value);
       }
     }
@@ -93,19 +100,25 @@ describe('no patient data leaves the service except in its answers', () => {
 
   it('writes no marker value of 500 generated patients, valid or not, to logs or error bodies', async () => {
     await fc.assert(
-      fc.asyncProperty(patientFacts, fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 1e9 }), async (facts, choice, breakIt, seed) => {
-        const marker = markers(seed);
-        const marked = {
-          ...facts,
-          patient: { ...facts.patient, ageYears: marker.number },
-          molecular: { ...facts.molecular, kitOtherMutations: [marker.text] },
-          medications: { strongCyp3a4Inducers: [`${marker.text}-drug`] },
-        };
-        const body = breakIt ? mutateSomewhere(marked, choice, breakIt ? marker.text : marker.number, false) : marked;
-        output.length = 0;
-        const result = await evaluateHandler(httpApiEvent('POST', '/evaluate', JSON.stringify(body)), lambdaContext());
-        expectNoMarker(marker, result);
-      }),
+      fc.asyncProperty(
+        patientFacts,
+        fc.nat(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1e9 }),
+        async (facts, choice, breakIt, seed) => {
+          const marker = markers(seed);
+          const marked = {
+            ...facts,
+            patient: { ...facts.patient, ageYears: marker.number },
+            molecular: { ...facts.molecular, kitOtherMutations: [marker.text] },
+            medications: { strongCyp3a4Inducers: [`${marker.text}-drug`] },
+          };
+          const body = breakIt ? mutateSomewhere(marked, choice, breakIt ? marker.text : marker.number, false) : marked;
+          output.length = 0;
+          const result = await evaluateHandler(httpApiEvent('POST', '/evaluate', JSON.stringify(body)), lambdaContext());
+          expectNoMarker(marker, result);
+        },
+      ),
       { seed: 1_357, numRuns: 500 },
     );
   });
@@ -117,12 +130,20 @@ describe('no patient data leaves the service except in its answers', () => {
         const marker = markers(seed);
         const body = structuredClone(sample);
         body.context.patientId = marker.text;
-        body.fhirAuthorization = { access_token: marker.text, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: marker.text };
+        body.fhirAuthorization = {
+          access_token: marker.text,
+          token_type: 'Bearer',
+          expires_in: 300,
+          scope: 'patient/*.read',
+          subject: marker.text,
+        };
         body.prefetch.patient.birthDate = marker.text;
         body.prefetch.labs.entry[0].resource.valueQuantity.value = marker.number;
         body.context.draftOrders.entry[0].resource.note = [{ text: marker.text }];
         const sent = breakIt ? mutateSomewhere(body, choice, marker.text, false) : body;
-        const event = loadEvent<HttpEvent & { headers: Record<string, string>; rawPath: string; body: string }>('cds-hooks.order-sign-fip1l1-pdgfra');
+        const event = loadEvent<HttpEvent & { headers: Record<string, string>; rawPath: string; body: string }>(
+          'cds-hooks.order-sign-fip1l1-pdgfra',
+        );
         event.body = JSON.stringify(sent);
         output.length = 0;
         expectNoMarker(marker, await cdsHandler(await signed(event), lambdaContext()));

@@ -26,7 +26,13 @@ const newRule = {
       {
         name: 'fires when',
         all: [
-          { name: 'Absolute eosinophil count is at least 1500/uL', fact: 'labs', path: '$.eosinophilsPerMicroliter', operator: 'greaterThanInclusive', value: 1500 },
+          {
+            name: 'Absolute eosinophil count is at least 1500/uL',
+            fact: 'labs',
+            path: '$.eosinophilsPerMicroliter',
+            operator: 'greaterThanInclusive',
+            value: 1500,
+          },
         ],
       },
     ],

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
@@ -41,18 +40,101 @@ describe('rule-file checks', () => {
   });
 
   it.each<[string, string, (rule: Record<string, any>) => void | string, RegExp]>([
-    ['text that is not JSON', 'fixture-kit-detected.json', () => '{ "name": ', /rules\/fixture-kit-detected\.json: cannot be read as JSON/],
-    ['an unknown fact path', 'fixture-kit-detected.json', (r) => { firesWhen(r).all[0].path = '$.kitD816v'; }, /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.fact: unknown fact path "molecular\.kitD816v"/],
-    ['an unknown operator', 'fixture-dose.json', (r) => { firesWhen(r).all[0].operator = 'below'; }, /fixture-dose\.json at .*operator: unknown operator "below"/],
-    ['a value outside the fact\'s value set', 'fixture-kit-detected.json', (r) => { firesWhen(r).all[0].value = 'positive'; }, /fixture-kit-detected\.json at .*value: value "positive" is not in the fact's value set/],
-    ['a number compared with a string', 'fixture-dose.json', (r) => { firesWhen(r).all[0].value = '20'; }, /fixture-dose\.json at .*value: operator greaterThan needs a number value/],
-    ['no evidence', 'fixture-symptoms.json', (r) => { r.event.params.evidence = []; }, /fixture-symptoms\.json at event\.params\.evidence: must NOT have fewer than 1 items/],
-    ['evidence that drifts from its source', 'fixture-symptoms.json', (r) => { r.event.params.evidence[0].pmid = '123'; }, /fixture-symptoms\.json at event\.params\.evidence\[0\]: citation, pmid and url must match source "DEMO"/],
-    ['a summary of 140 characters', 'fixture-kit-detected.json', (r) => { r.event.params.summary = 'x'.repeat(140); }, /fixture-kit-detected\.json at event\.params\.summary: must NOT have more than 139 characters/],
-    ['a `not` condition', 'fixture-kit-detected.json', (r) => { r.conditions.all[1] = { name: 'fires when', not: firesWhen(r).all[0] }; }, /fixture-kit-detected\.json at conditions\.all\[1\]/],
-    ['a name that is not the file name', 'fixture-kit-detected.json', (r) => { r.name = 'kit-caveat'; r.event.type = 'kit-caveat'; }, /fixture-kit-detected\.json at name: rule name "kit-caveat" must equal the file name/],
-    ['a count over rules decided later', 'fixture-count.json', (r) => { r.priority = 700; }, /fixture-count\.json at .*params\.rules: fixture-tryptase-fall must have a higher priority/],
-    ['a count over a rule that does not exist', 'fixture-count.json', (r) => { firesWhen(r).all[0].params.rules[0] = 'response-urine'; }, /fixture-count\.json at .*params: countOfRules names an unknown rule: response-urine/],
+    [
+      'text that is not JSON',
+      'fixture-kit-detected.json',
+      () => '{ "name": ',
+      /rules\/fixture-kit-detected\.json: cannot be read as JSON/,
+    ],
+    [
+      'an unknown fact path',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].path = '$.kitD816v';
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.fact: unknown fact path "molecular\.kitD816v"/,
+    ],
+    [
+      'an unknown operator',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0].operator = 'below';
+      },
+      /fixture-dose\.json at .*operator: unknown operator "below"/,
+    ],
+    [
+      "a value outside the fact's value set",
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].value = 'positive';
+      },
+      /fixture-kit-detected\.json at .*value: value "positive" is not in the fact's value set/,
+    ],
+    [
+      'a number compared with a string',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0].value = '20';
+      },
+      /fixture-dose\.json at .*value: operator greaterThan needs a number value/,
+    ],
+    [
+      'no evidence',
+      'fixture-symptoms.json',
+      (r) => {
+        r.event.params.evidence = [];
+      },
+      /fixture-symptoms\.json at event\.params\.evidence: must NOT have fewer than 1 items/,
+    ],
+    [
+      'evidence that drifts from its source',
+      'fixture-symptoms.json',
+      (r) => {
+        r.event.params.evidence[0].pmid = '123';
+      },
+      /fixture-symptoms\.json at event\.params\.evidence\[0\]: citation, pmid and url must match source "DEMO"/,
+    ],
+    [
+      'a summary of 140 characters',
+      'fixture-kit-detected.json',
+      (r) => {
+        r.event.params.summary = 'x'.repeat(140);
+      },
+      /fixture-kit-detected\.json at event\.params\.summary: must NOT have more than 139 characters/,
+    ],
+    [
+      'a `not` condition',
+      'fixture-kit-detected.json',
+      (r) => {
+        r.conditions.all[1] = { name: 'fires when', not: firesWhen(r).all[0] };
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]/,
+    ],
+    [
+      'a name that is not the file name',
+      'fixture-kit-detected.json',
+      (r) => {
+        r.name = 'kit-caveat';
+        r.event.type = 'kit-caveat';
+      },
+      /fixture-kit-detected\.json at name: rule name "kit-caveat" must equal the file name/,
+    ],
+    [
+      'a count over rules decided later',
+      'fixture-count.json',
+      (r) => {
+        r.priority = 700;
+      },
+      /fixture-count\.json at .*params\.rules: fixture-tryptase-fall must have a higher priority/,
+    ],
+    [
+      'a count over a rule that does not exist',
+      'fixture-count.json',
+      (r) => {
+        firesWhen(r).all[0].params.rules[0] = 'response-urine';
+      },
+      /fixture-count\.json at .*params: countOfRules names an unknown rule: response-urine/,
+    ],
   ])('names the file and the problem for %s', (_kind, file, edit, expected) => {
     const problems = problemsIn(brokenCopy(file, edit));
 
@@ -67,20 +149,32 @@ describe('rule-file checks', () => {
   });
 
   it('stops `npm run generate`, which `npm test` and `npm run build` run first, with the file named', () => {
-    const dir = brokenCopy('fixture-symptoms.json', (r) => { firesWhen(r).all[0].fact = 'patients'; });
+    const dir = brokenCopy('fixture-symptoms.json', (r) => {
+      firesWhen(r).all[0].fact = 'patients';
+    });
     const out = path.join(path.dirname(dir), 'generated');
 
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate.ts', '--rules', dir, '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate.ts', '--rules', dir, '--out', out],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/rules\/fixture-symptoms\.json at .*: unknown fact path "patients\.symptoms"/);
   });
 
   it('wires generate in front of test and build', () => {
-    const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
 
     expect(scripts.pretest).toMatch(/^npm run generate/);
     expect(scripts.prebuild).toBe('npm run generate');
-    expect(execFileSync('git', ['check-ignore', 'functions/core/generated/knowledge-base.json'], { cwd: ROOT, encoding: 'utf8' }).trim()).not.toBe('');
+    expect(
+      execFileSync('git', ['check-ignore', 'functions/core/generated/knowledge-base.json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).trim(),
+    ).not.toBe('');
   });
 });

@@ -8,7 +8,11 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Runs `npm run invoke -- <event>` exactly as a user (or a vignette runner) would. */
 function npmInvoke(event: string) {
-  return spawnSync('npm', ['run', 'invoke', '--', event], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' } });
+  return spawnSync('npm', ['run', 'invoke', '--', event], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' },
+  });
 }
 
 describe('npm run invoke', () => {
@@ -48,7 +52,9 @@ describe('npm run invoke', () => {
   });
 
   it('answers the forged-token event with 401, since verification stays on', () => {
-    expect((JSON.parse(npmInvoke('events/cds-hooks.order-sign-bad-jwt.json').stdout) as { statusCode: number }).statusCode).toBe(401);
+    expect((JSON.parse(npmInvoke('events/cds-hooks.order-sign-bad-jwt.json').stdout) as { statusCode: number }).statusCode).toBe(
+      401,
+    );
   });
 
   it('routes an event to the function that its method and path map to', () => {

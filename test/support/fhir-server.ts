@@ -39,8 +39,13 @@ export async function startFhirServer(prefetch: Record<string, unknown>): Promis
       response.writeHead(500).end();
       return;
     }
-    const body = behaviour === 'huge' ? JSON.stringify({ resourceType: 'Bundle', padding: 'x'.repeat(3 * 1024 * 1024) }) : JSON.stringify(answer(request) ?? null);
-    response.writeHead(answer(request) === undefined && behaviour === 'serve' ? 404 : 200, { 'content-type': 'application/fhir+json' }).end(body);
+    const body =
+      behaviour === 'huge'
+        ? JSON.stringify({ resourceType: 'Bundle', padding: 'x'.repeat(3 * 1024 * 1024) })
+        : JSON.stringify(answer(request) ?? null);
+    response
+      .writeHead(answer(request) === undefined && behaviour === 'serve' ? 404 : 200, { 'content-type': 'application/fhir+json' })
+      .end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

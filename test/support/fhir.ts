@@ -6,11 +6,27 @@ export const subject = { reference: 'Patient/pt-1' };
 
 export const quantity = (value: number, code: string) => ({ value, unit: code, system: 'http://unitsofmeasure.org', code });
 
-export function observation(code: string, value: Partial<Observation>, effectiveDateTime = '2026-11-20', status: Observation['status'] = 'final'): Observation {
-  return { resourceType: 'Observation', status, code: { coding: [{ system: 'http://loinc.org', code }] }, subject, effectiveDateTime, ...value };
+export function observation(
+  code: string,
+  value: Partial<Observation>,
+  effectiveDateTime = '2026-11-20',
+  status: Observation['status'] = 'final',
+): Observation {
+  return {
+    resourceType: 'Observation',
+    status,
+    code: { coding: [{ system: 'http://loinc.org', code }] },
+    subject,
+    effectiveDateTime,
+    ...value,
+  };
 }
 
-export function variant(genes: { system?: string; code?: string; text?: string }[], present: boolean, proteinChange?: string): Observation {
+export function variant(
+  genes: { system?: string; code?: string; text?: string }[],
+  present: boolean,
+  proteinChange?: string,
+): Observation {
   return {
     resourceType: 'Observation',
     status: 'final',
@@ -20,9 +36,18 @@ export function variant(genes: { system?: string; code?: string; text?: string }
     component: [
       ...genes.map((g) => ({
         code: { coding: [{ system: 'http://loinc.org', code: '48018-6' }] },
-        valueCodeableConcept: g.code ? { coding: [{ system: g.system ?? 'http://www.genenames.org/geneId', code: g.code }] } : { text: g.text },
+        valueCodeableConcept: g.code
+          ? { coding: [{ system: g.system ?? 'http://www.genenames.org/geneId', code: g.code }] }
+          : { text: g.text },
       })),
-      ...(proteinChange ? [{ code: { coding: [{ system: 'http://loinc.org', code: '48005-3' }] }, valueCodeableConcept: { coding: [{ system: 'http://varnomen.hgvs.org', code: proteinChange }] } }] : []),
+      ...(proteinChange
+        ? [
+            {
+              code: { coding: [{ system: 'http://loinc.org', code: '48005-3' }] },
+              valueCodeableConcept: { coding: [{ system: 'http://varnomen.hgvs.org', code: proteinChange }] },
+            },
+          ]
+        : []),
     ],
   };
 }

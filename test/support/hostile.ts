@@ -23,7 +23,10 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** An object whose keys are sometimes the prototype-polluting ones. */
 export const hostileObject: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(
-  fc.oneof(fc.constantFrom(...PROTO_KEYS, 'patient', 'molecular', 'order', 'kitD816v', 'hook', 'context'), fc.string({ maxLength: 12 })),
+  fc.oneof(
+    fc.constantFrom(...PROTO_KEYS, 'patient', 'molecular', 'order', 'kitD816v', 'hook', 'context'),
+    fc.string({ maxLength: 12 }),
+  ),
   hostileValue,
   { maxKeys: 6 },
 );

@@ -10,7 +10,12 @@ export function expectWellFormedAnswer(result: HttpResult): unknown {
   const body = JSON.parse(result.body) as Record<string, unknown>;
   if (result.statusCode >= 400) {
     expect(result.headers['Content-Type']).toBe('application/problem+json');
-    expect(body).toMatchObject({ type: 'about:blank', status: result.statusCode, title: expect.any(String), detail: expect.any(String) });
+    expect(body).toMatchObject({
+      type: 'about:blank',
+      status: result.statusCode,
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
     expect((body.detail as string).length).toBeGreaterThan(0);
     if (result.statusCode === 400) {
       const errors = body.errors as { path: string; expected: string; found: string }[];

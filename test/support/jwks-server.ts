@@ -103,7 +103,14 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
     },
     async signToken(claims = {}, header = {}, key = es384) {
       const iat = Math.floor(now() / 1000);
-      const defaults: JWTPayload = { iss: issuer, sub: SANDBOX_CLIENT_ID, aud: options.audience, exp: iat + 300, iat, jti: randomUUID() };
+      const defaults: JWTPayload = {
+        iss: issuer,
+        sub: SANDBOX_CLIENT_ID,
+        aud: options.audience,
+        exp: iat + 300,
+        iat,
+        jti: randomUUID(),
+      };
       return signWith(key, { typ: 'JWT', kid: key.kid, jku: jwksUrl, ...header }, { ...defaults, ...claims });
     },
     close() {

@@ -73,11 +73,29 @@ type Pair = { baseline?: number; current?: number };
  */
 function measurePair(max: number): fc.Arbitrary<Pair> {
   const exact = fc.constantFrom<[number, number]>(
-    [100, 80], [120, 96], [50, 40], [125, 100], [10, 8], [0.5, 0.4], [100, 79.9], [100, 80.1], [120, 95.9],
-    [410, 409], [410, 410], [410, 500], [30, 29], [30, 30], [0, 0], [0, 5], [5, 0],
+    [100, 80],
+    [120, 96],
+    [50, 40],
+    [125, 100],
+    [10, 8],
+    [0.5, 0.4],
+    [100, 79.9],
+    [100, 80.1],
+    [120, 95.9],
+    [410, 409],
+    [410, 410],
+    [410, 500],
+    [30, 29],
+    [30, 30],
+    [0, 0],
+    [0, 5],
+    [5, 0],
   );
   const scaled = fc
-    .tuple(near([0, 1, 10, 30, 100, 120, 410], 0, max), fc.constantFrom(0, 0.5, 0.79, 0.799, 0.8, 0.801, 0.81, 0.99, 1, 1.01, 1.5))
+    .tuple(
+      near([0, 1, 10, 30, 100, 120, 410], 0, max),
+      fc.constantFrom(0, 0.5, 0.79, 0.799, 0.8, 0.801, 0.81, 0.99, 1, 1.01, 1.5),
+    )
     .map(([baseline, factor]): [number, number] => [baseline, Math.min(max, baseline * factor)]);
   const any = fc.tuple(fc.double({ min: 0, max, noNaN: true }), fc.double({ min: 0, max, noNaN: true }));
   const values = fc.oneof(exact, scaled, any).map(([b, c]) => [Math.min(b, max), Math.min(c, max)] as const);
@@ -130,4 +148,3 @@ export const patientFacts: fc.Arbitrary<PatientFacts> = optionalRecord({
   order,
   treatmentCourse,
 });
-

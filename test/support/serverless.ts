@@ -24,7 +24,9 @@ export function packageService(): CfnTemplate {
   const env = { ...process.env, HOME: mkdtempSync(path.join(tmpdir(), 'sls-home-')) };
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, env, stdio: 'pipe' });
   execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package'], { cwd: ROOT, env, stdio: 'pipe' });
-  return JSON.parse(readFileSync(path.join(ROOT, '.serverless/cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
+  return JSON.parse(
+    readFileSync(path.join(ROOT, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),
+  ) as CfnTemplate;
 }
 
 export function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {

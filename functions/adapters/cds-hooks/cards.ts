@@ -44,7 +44,11 @@ export const OVERRIDE_REASONS: readonly Coding[] = [
   { system: OVERRIDE_REASON_SYSTEM, code: 'benefit-outweighs-risk', display: 'Benefit outweighs the risk for this patient' },
   { system: OVERRIDE_REASON_SYSTEM, code: 'already-addressed', display: 'Already addressed (tested, adjusted or monitored)' },
   { system: OVERRIDE_REASON_SYSTEM, code: 'data-not-current', display: 'The patient data behind this card is not current' },
-  { system: OVERRIDE_REASON_SYSTEM, code: 'patient-declined', display: 'Discussed with the patient, who declined the alternative' },
+  {
+    system: OVERRIDE_REASON_SYSTEM,
+    code: 'patient-declined',
+    display: 'Discussed with the patient, who declined the alternative',
+  },
 ];
 
 /**
@@ -80,12 +84,16 @@ function detailOf(finding: Finding): string {
 /** The draft order, changed to 100 mg once daily (and to the 100 mg tablet when it named the 400 mg one). */
 function withDailyDose(order: MedicationRequest, dailyDoseMg: number): MedicationRequest {
   const coding = order.medicationCodeableConcept?.coding?.map((c) =>
-    c.system === SYSTEM.rxnorm && lookup(HUNDRED_MG_COUNTERPART, c.code) ? { ...c, ...lookup(HUNDRED_MG_COUNTERPART, c.code) } : c,
+    c.system === SYSTEM.rxnorm && lookup(HUNDRED_MG_COUNTERPART, c.code)
+      ? { ...c, ...lookup(HUNDRED_MG_COUNTERPART, c.code) }
+      : c,
   );
   const route = order.dosageInstruction?.[0]?.route;
   return {
     ...structuredClone(order),
-    ...(order.medicationCodeableConcept ? { medicationCodeableConcept: { ...order.medicationCodeableConcept, ...(coding ? { coding } : {}) } } : {}),
+    ...(order.medicationCodeableConcept
+      ? { medicationCodeableConcept: { ...order.medicationCodeableConcept, ...(coding ? { coding } : {}) } }
+      : {}),
     dosageInstruction: [
       {
         text: `${dailyDoseMg} mg once daily`,
@@ -97,7 +105,11 @@ function withDailyDose(order: MedicationRequest, dailyDoseMg: number): Medicatio
   };
 }
 
-function newMedicationRequest(action: Extract<SuggestedAction, { kind: 'add-medication' }>, order: MedicationRequest, call: CardContext): MedicationRequest {
+function newMedicationRequest(
+  action: Extract<SuggestedAction, { kind: 'add-medication' }>,
+  order: MedicationRequest,
+  call: CardContext,
+): MedicationRequest {
   const known = action.medication === 'prednisone' ? RXNORM.prednisone : undefined;
   return {
     resourceType: 'MedicationRequest',
@@ -131,13 +143,25 @@ function suggestionsFor(finding: Finding, order: MedicationRequest, call: CardCo
       return {
         label: action.label,
         uuid,
-        actions: [{ type: 'update', description: `Change the imatinib order to ${action.dailyDoseMg} mg once daily`, resource: withDailyDose(order, action.dailyDoseMg) }],
+        actions: [
+          {
+            type: 'update',
+            description: `Change the imatinib order to ${action.dailyDoseMg} mg once daily`,
+            resource: withDailyDose(order, action.dailyDoseMg),
+          },
+        ],
       };
     }
     return {
       label: action.label,
       uuid,
-      actions: [{ type: 'create', description: `Add a draft order for ${action.medication}; the dose is left to the prescriber`, resource: newMedicationRequest(action, order, call) }],
+      actions: [
+        {
+          type: 'create',
+          description: `Add a draft order for ${action.medication}; the dose is left to the prescriber`,
+          resource: newMedicationRequest(action, order, call),
+        },
+      ],
     };
   });
 }
@@ -170,8 +194,13 @@ export function cardFor(finding: Finding, order: MedicationRequest, call: CardCo
 export function missingFactsCard(missing: readonly MissingFact[], call: CardContext): Card {
   const first = factLabel(missing[0]!.fact);
   const rest = missing.length - 1;
-  const summary = rest > 0 ? `Not on record: ${first} and ${rest} more fact(s) that would decide further imatinib checks` : `Not on record: ${first}, which would decide further imatinib checks`;
-  const lines = missing.map((m) => `- **${factLabel(m.fact)}** (\`${m.fact}\`): would decide ${m.neededBy.map((id) => `\`${id}\``).join(', ')}`);
+  const summary =
+    rest > 0
+      ? `Not on record: ${first} and ${rest} more fact(s) that would decide further imatinib checks`
+      : `Not on record: ${first}, which would decide further imatinib checks`;
+  const lines = missing.map(
+    (m) => `- **${factLabel(m.fact)}** (\`${m.fact}\`): would decide ${m.neededBy.map((id) => `\`${id}\``).join(', ')}`,
+  );
   return {
     uuid: stableUuid(call.hookInstance, 'missing-facts'),
     summary: summary.length < 140 ? summary : `Not on record: ${missing.length} facts that would decide further imatinib checks`,

@@ -25,9 +25,12 @@ function requestOf(event: JsonEvent, service: CdsService): CdsRequest {
   const checked = checkCdsRequest(event.jsonBody);
   if (!checked.ok) throw badRequest('The body is not a valid CDS Hooks request for this service.', checked.problems);
   const unreadableOrders = checked.value.context.draftOrders.entry.flatMap(({ resource }, i) =>
-    resource.resourceType === 'MedicationRequest' ? unreadable(resource, 'DraftMedicationRequest', `$.context.draftOrders.entry[${i}].resource`) : [],
+    resource.resourceType === 'MedicationRequest'
+      ? unreadable(resource, 'DraftMedicationRequest', `$.context.draftOrders.entry[${i}].resource`)
+      : [],
   );
-  if (unreadableOrders.length > 0) throw badRequest('A draft MedicationRequest does not have the FHIR R4 types this service reads.', unreadableOrders);
+  if (unreadableOrders.length > 0)
+    throw badRequest('A draft MedicationRequest does not have the FHIR R4 types this service reads.', unreadableOrders);
   if (checked.value.hook !== service.definition.hook) {
     throw badRequest(`This service answers the ${service.definition.hook} hook.`, [
       { path: '$.hook', expected: JSON.stringify(service.definition.hook), found: 'another hook' },
@@ -55,7 +58,8 @@ const loggableHookInstance = (hookInstance: string) => (UUID.test(hookInstance) 
 const CODE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Identifiers the EHR sends are logged only in the shapes they should have, so no free text slips in. */
-const loggable = (value: string | undefined, shape: RegExp) => (value === undefined ? undefined : shape.test(value) ? value : 'unexpected-format');
+const loggable = (value: string | undefined, shape: RegExp) =>
+  value === undefined ? undefined : shape.test(value) ? value : 'unexpected-format';
 
 /**
  * The patient's current medications, or undefined (not known) when one of them cannot be read:
@@ -88,11 +92,16 @@ export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
   } catch (error) {
     if (!(error instanceof PrefetchUnavailable)) throw error;
     logger.warn('prefetch unavailable', { keys: error.keys });
-    throw preconditionFailed(`Data this service needs was neither prefetched nor readable from fhirServer: ${error.keys.join(', ')}.`);
+    throw preconditionFailed(
+      `Data this service needs was neither prefetched nor readable from fhirServer: ${error.keys.join(', ')}.`,
+    );
   }
 
   const drafts = draftMedicationRequests(request);
-  const observations = [...resourcesOf<Observation>(prefetch.labs, 'Observation'), ...resourcesOf<Observation>(prefetch.variants, 'Observation')];
+  const observations = [
+    ...resourcesOf<Observation>(prefetch.labs, 'Observation'),
+    ...resourcesOf<Observation>(prefetch.variants, 'Observation'),
+  ];
   const call: CardContext = { hookInstance: request.hookInstance, patientId: request.context.patientId };
   const cards = new Map<string, Card>();
   const results: EvaluationResult[] = [];

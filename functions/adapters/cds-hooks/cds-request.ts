@@ -7,7 +7,14 @@ export interface CdsRequest {
   hook: 'order-select' | 'order-sign';
   hookInstance: string;
   fhirServer?: string;
-  fhirAuthorization?: { access_token: string; token_type: 'Bearer'; expires_in: number; scope: string; subject: string; patient?: string };
+  fhirAuthorization?: {
+    access_token: string;
+    token_type: 'Bearer';
+    expires_in: number;
+    scope: string;
+    subject: string;
+    patient?: string;
+  };
   context: {
     userId: string;
     patientId: string;

@@ -22,7 +22,8 @@ export interface CdsService {
 export const draftMedicationRequests = (request: CdsRequest): MedicationRequest[] =>
   resourcesOf<MedicationRequest>(request.context.draftOrders as Bundle, 'MedicationRequest');
 
-export const imatinibDraftOrders = (request: CdsRequest): MedicationRequest[] => draftMedicationRequests(request).filter(isImatinib);
+export const imatinibDraftOrders = (request: CdsRequest): MedicationRequest[] =>
+  draftMedicationRequests(request).filter(isImatinib);
 
 /**
  * What the mapping needs, fetched by the EHR before the call. The same queries serve both hooks;

@@ -218,7 +218,11 @@ function unverifiedClaimsOf(token: string): JWTPayload {
   }
 }
 
-async function verifiedClaimsOf(token: string, keyFor: JWTVerifyGetKey, options: Parameters<typeof jwtVerify>[2]): Promise<JWTPayload> {
+async function verifiedClaimsOf(
+  token: string,
+  keyFor: JWTVerifyGetKey,
+  options: Parameters<typeof jwtVerify>[2],
+): Promise<JWTPayload> {
   try {
     return (await jwtVerify(token, keyFor, options)).payload;
   } catch (error) {

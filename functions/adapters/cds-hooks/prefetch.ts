@@ -51,7 +51,9 @@ export async function resolvePrefetch(
   const results = await Promise.allSettled(
     missing.map((key) => fhirRead(fhirServer, fillTemplate(templates[key]!, request.context), read)),
   );
-  const failed = missing.filter((_key, i) => results[i]!.status === 'rejected' || isOperationOutcome((results[i] as PromiseFulfilledResult<unknown>).value));
+  const failed = missing.filter(
+    (_key, i) => results[i]!.status === 'rejected' || isOperationOutcome((results[i] as PromiseFulfilledResult<unknown>).value),
+  );
   if (failed.length > 0) throw new PrefetchUnavailable(failed);
   missing.forEach((key, i) => {
     resolved[key] = (results[i] as PromiseFulfilledResult<unknown>).value;

@@ -122,7 +122,8 @@ function checkedJwks(value: unknown, where: string): JSONWebKeySet {
   value.keys.forEach((key: unknown, index) => {
     const at = `${where}.keys[${index}]`;
     if (!isObject(key)) throw new SecurityConfigError(`${at} must be an object.`);
-    if (typeof key.kty !== 'string' || !PUBLIC_KEY_TYPES.has(key.kty)) throw new SecurityConfigError(`${at}.kty must be "EC" or "RSA".`);
+    if (typeof key.kty !== 'string' || !PUBLIC_KEY_TYPES.has(key.kty))
+      throw new SecurityConfigError(`${at}.kty must be "EC" or "RSA".`);
     // Tokens must name their key, and a key without a kid can never be chosen.
     if (typeof key.kid !== 'string' || key.kid === '') throw new SecurityConfigError(`${at}.kid must be a non-empty string.`);
     if (SECRET_MEMBERS.some((member) => member in key)) {

@@ -26,7 +26,13 @@ export const RXNORM = Object.freeze({
 
 /** Every RxNorm code that means an imatinib product here. */
 export const IMATINIB_CODES: ReadonlySet<string> = new Set(
-  [RXNORM.imatinib, RXNORM.imatinib100mgTablet, RXNORM.imatinib400mgTablet, RXNORM.gleevec100mgTablet, RXNORM.gleevec400mgTablet].map((c) => c.code),
+  [
+    RXNORM.imatinib,
+    RXNORM.imatinib100mgTablet,
+    RXNORM.imatinib400mgTablet,
+    RXNORM.gleevec100mgTablet,
+    RXNORM.gleevec400mgTablet,
+  ].map((c) => c.code),
 );
 
 /** A 400 mg tablet product and its 100 mg counterpart, for a suggested change to 100 mg/day. */

@@ -133,14 +133,20 @@ function ageInYears(birthDate: string | undefined, now: Date): number | undefine
   return age >= 0 && age <= 130 ? age : undefined;
 }
 
-const SEX: Readonly<Record<string, 'female' | 'male' | 'other' | 'unknown'>> = { female: 'female', male: 'male', other: 'other', unknown: 'unknown' };
+const SEX: Readonly<Record<string, 'female' | 'male' | 'other' | 'unknown'>> = {
+  female: 'female',
+  male: 'male',
+  other: 'other',
+  unknown: 'unknown',
+};
 
 // ---------------------------------------------------------------------------------------- observations
 
 const USABLE_STATUS = new Set(['final', 'amended', 'corrected', 'preliminary']);
 
 function effectiveTime(observation: Observation): number {
-  const time = observation.effectiveDateTime ?? observation.effectiveInstant ?? observation.effectivePeriod?.end ?? observation.issued;
+  const time =
+    observation.effectiveDateTime ?? observation.effectiveInstant ?? observation.effectivePeriod?.end ?? observation.issued;
   const parsed = time ? Date.parse(time) : Number.NaN;
   return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
 }
@@ -149,7 +155,10 @@ function effectiveTime(observation: Observation): number {
 function latest(observations: Observation[], ...codes: string[]): Observation | undefined {
   return observations
     .filter((o) => USABLE_STATUS.has(o.status) && hasCode(o.code, SYSTEM.loinc, codes))
-    .reduce<Observation | undefined>((best, o) => (best === undefined || effectiveTime(o) > effectiveTime(best) ? o : best), undefined);
+    .reduce<Observation | undefined>(
+      (best, o) => (best === undefined || effectiveTime(o) > effectiveTime(best) ? o : best),
+      undefined,
+    );
 }
 
 /** Unit factors to the contract's units; an unlisted unit leaves the value unknown. */
@@ -177,13 +186,35 @@ function pregnant(observation: Observation | undefined): boolean | undefined {
 // ---------------------------------------------------------------------------------------- variants
 
 const AMINO_ACIDS: Readonly<Record<string, string>> = {
-  Ala: 'A', Arg: 'R', Asn: 'N', Asp: 'D', Cys: 'C', Gln: 'Q', Glu: 'E', Gly: 'G', His: 'H', Ile: 'I',
-  Leu: 'L', Lys: 'K', Met: 'M', Phe: 'F', Pro: 'P', Ser: 'S', Thr: 'T', Trp: 'W', Tyr: 'Y', Val: 'V', Ter: '*',
+  Ala: 'A',
+  Arg: 'R',
+  Asn: 'N',
+  Asp: 'D',
+  Cys: 'C',
+  Gln: 'Q',
+  Glu: 'E',
+  Gly: 'G',
+  His: 'H',
+  Ile: 'I',
+  Leu: 'L',
+  Lys: 'K',
+  Met: 'M',
+  Phe: 'F',
+  Pro: 'P',
+  Ser: 'S',
+  Thr: 'T',
+  Trp: 'W',
+  Tyr: 'Y',
+  Val: 'V',
+  Ter: '*',
 };
 
 /** "NP_000213.1:p.(Asp816Val)" or "p.D816V" -> "D816V"; anything else is returned as written. */
 export function proteinChange(hgvs: string): string {
-  const change = hgvs.replace(/^.*p\./, '').replace(/[()]/g, '').trim();
+  const change = hgvs
+    .replace(/^.*p\./, '')
+    .replace(/[()]/g, '')
+    .trim();
   return change.replace(/[A-Z][a-z]{2}/g, (three) => lookup(AMINO_ACIDS, three) ?? three);
 }
 
@@ -194,14 +225,17 @@ function componentsWith(observation: Observation, loincCode: string): Observatio
 function genesStudied(observation: Observation): string[] {
   return componentsWith(observation, LOINC.geneStudied).flatMap((c) => {
     const concept = c.valueCodeableConcept;
-    const ids = codings(concept).filter((cd) => cd.system && HGNC_SYSTEMS.includes(cd.system)).map((cd) => cd.code ?? '');
+    const ids = codings(concept)
+      .filter((cd) => cd.system && HGNC_SYSTEMS.includes(cd.system))
+      .map((cd) => cd.code ?? '');
     return [...ids, ...namesOf(concept).map((n) => n.toUpperCase())];
   });
 }
 
 function aminoAcidChange(observation: Observation): string | undefined {
   const component = componentsWith(observation, LOINC.aminoAcidChange)[0];
-  const text = component?.valueCodeableConcept?.coding?.[0]?.code ?? component?.valueCodeableConcept?.text ?? component?.valueString;
+  const text =
+    component?.valueCodeableConcept?.coding?.[0]?.code ?? component?.valueCodeableConcept?.text ?? component?.valueString;
   return text ? proteinChange(text) : undefined;
 }
 
@@ -226,7 +260,8 @@ function molecularFacts(observations: Observation[]): NonNullable<PatientFacts['
     const genes = genesStudied(variant);
     const isKit = genes.includes(HGNC.KIT) || genes.includes('KIT');
     const isPdgfra = genes.includes(HGNC.PDGFRA) || genes.includes('PDGFRA');
-    const namesFip1l1 = genes.some((g) => g.includes('FIP1L1')) ||
+    const namesFip1l1 =
+      genes.some((g) => g.includes('FIP1L1')) ||
       componentsWith(variant, LOINC.variationCode).some((c) => mentions(c.valueCodeableConcept, 'fip1l1'));
     if (isPdgfra && namesFip1l1) {
       molecular.fip1l1Pdgfra = detection(present);
@@ -243,8 +278,16 @@ function molecularFacts(observations: Observation[]): NonNullable<PatientFacts['
 // ---------------------------------------------------------------------------------------- conditions, medications
 
 function smSubtype(conditions: Condition[]): 'ASM' | 'MCL' | undefined {
-  const active = conditions.filter((c) => !codings(c.clinicalStatus).some((cd) => ['inactive', 'resolved', 'remission'].includes(cd.code ?? '')));
-  const subtypes = new Set(active.flatMap((c) => codings(c.code).filter((cd) => cd.system === SYSTEM.icd10cm).map((cd) => lookup(ICD10CM_SUBTYPE, cd.code))));
+  const active = conditions.filter(
+    (c) => !codings(c.clinicalStatus).some((cd) => ['inactive', 'resolved', 'remission'].includes(cd.code ?? '')),
+  );
+  const subtypes = new Set(
+    active.flatMap((c) =>
+      codings(c.code)
+        .filter((cd) => cd.system === SYSTEM.icd10cm)
+        .map((cd) => lookup(ICD10CM_SUBTYPE, cd.code)),
+    ),
+  );
   subtypes.delete(undefined);
   // Two different subtypes on record is a contradiction for a clinician to resolve, not for us to pick.
   return subtypes.size === 1 ? [...subtypes][0] : undefined;
@@ -266,14 +309,17 @@ function strongInducersIn(requests: MedicationRequest[]): string[] {
 // ---------------------------------------------------------------------------------------- all together
 
 const compact = <T extends object>(section: T): T | undefined =>
-  Object.values(section).some((v) => v !== undefined) ? (Object.fromEntries(Object.entries(section).filter(([, v]) => v !== undefined)) as T) : undefined;
+  Object.values(section).some((v) => v !== undefined)
+    ? (Object.fromEntries(Object.entries(section).filter(([, v]) => v !== undefined)) as T)
+    : undefined;
 
 /** Builds the PatientFacts for one imatinib draft order from what the EHR sent or we fetched. */
 export function factsFromFhir(inputs: FhirInputs): PatientFacts {
   const observations = inputs.observations ?? [];
   const tryptase = latest(observations, LOINC.serumTryptase);
   const eosinophils = latest(observations, LOINC.eosinophilsAutomated, LOINC.eosinophils);
-  const clearance = latest(observations, LOINC.creatinineClearanceCockcroftGault) ?? latest(observations, LOINC.creatinineClearance24h);
+  const clearance =
+    latest(observations, LOINC.creatinineClearanceCockcroftGault) ?? latest(observations, LOINC.creatinineClearance24h);
 
   const facts: PatientFacts = {
     patient: compact({
@@ -304,16 +350,23 @@ const readers: Readonly<Record<ReadResourceType | 'DraftMedicationRequest', type
   Condition: readable.Condition,
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The resources of one type in a Bundle (or a single resource), split into those this mapping can
  * read (their read elements have the types FHIR gives them: schemas/fhir-read-subset.schema.json)
  * and a count of those it cannot, which are never misread: what they would have said is unknown.
  */
-export function readResources<T extends FhirResource>(value: unknown, resourceType: T['resourceType'] & ReadResourceType): { resources: T[]; unreadable: number } {
+export function readResources<T extends FhirResource>(
+  value: unknown,
+  resourceType: T['resourceType'] & ReadResourceType,
+): { resources: T[]; unreadable: number } {
   if (!isObject(value)) return { resources: [], unreadable: 0 };
-  const candidates = value.resourceType === 'Bundle' ? (Array.isArray(value.entry) ? value.entry : []).map((e) => (isObject(e) ? e.resource : undefined)) : [value];
+  const candidates =
+    value.resourceType === 'Bundle'
+      ? (Array.isArray(value.entry) ? value.entry : []).map((e) => (isObject(e) ? e.resource : undefined))
+      : [value];
   const ofType = candidates.filter((r): r is Record<string, unknown> => isObject(r) && r.resourceType === resourceType);
   const resources = ofType.filter((r) => readers[resourceType](r)) as unknown as T[];
   return { resources, unreadable: ofType.length - resources.length };
@@ -325,8 +378,15 @@ export function resourcesOf<T extends FhirResource>(value: unknown, resourceType
 }
 
 /** Why a resource cannot be read, as field problems under `at` (for a draft order the EHR sent). */
-export function unreadable(resource: unknown, resourceType: ReadResourceType | 'DraftMedicationRequest', at: string): FactProblem[] {
+export function unreadable(
+  resource: unknown,
+  resourceType: ReadResourceType | 'DraftMedicationRequest',
+  at: string,
+): FactProblem[] {
   const validate = readers[resourceType];
   if (validate(resource)) return [];
-  return describeErrors(validate.errors ?? [], resource).map((problem) => ({ ...problem, path: problem.path.replace(/^\$/, at) }));
+  return describeErrors(validate.errors ?? [], resource).map((problem) => ({
+    ...problem,
+    path: problem.path.replace(/^\$/, at),
+  }));
 }

@@ -51,8 +51,7 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (detail: string, problems: FieldProblem[] = []) =>
-  new HttpError(400, 'Bad Request', detail, problems);
+export const badRequest = (detail: string, problems: FieldProblem[] = []) => new HttpError(400, 'Bad Request', detail, problems);
 
 /** RFC 6750: a 401 names the scheme it expects. */
 export const unauthorized = () =>

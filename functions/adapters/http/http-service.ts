@@ -12,7 +12,10 @@ import { problemResponses } from './problem-responses.js';
 /** Request limits of every HTTP entry point (facts.md: an oversized body is 413). */
 export const LIMITS = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
 
-const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*')
+  .split(',')
+  .map((o) => o.trim())
+  .filter(Boolean);
 
 /**
  * The middy chain every HTTP function shares, with `guards` (authentication) run before the body is

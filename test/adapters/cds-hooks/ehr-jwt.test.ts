@@ -49,7 +49,10 @@ function verifierFor(options: EhrJwtVerifierOptions = {}): EhrJwtVerifier {
     { iss: SANDBOX_ISSUER, jwksUrl: ehr.jwksUrl },
     { iss: INLINE_ISSUER, jwks: { keys: [inlineKey.publicJwk] } },
   ];
-  return createEhrJwtVerifier({ verification: 'on', trustedIssuers }, { now: () => NOW_MS, clockToleranceSeconds: TOLERANCE, ...options });
+  return createEhrJwtVerifier(
+    { verification: 'on', trustedIssuers },
+    { now: () => NOW_MS, clockToleranceSeconds: TOLERANCE, ...options },
+  );
 }
 
 async function rejectionOf(verifier: EhrJwtVerifier, authorization: string | undefined, audience = SERVICE_URL) {
@@ -143,10 +146,14 @@ describe('createEhrJwtVerifier rejects, naming the reason', () => {
     ],
     ['a token with no kid', async () => bearer(await ehr.signToken({}, { kid: undefined })), 'no-kid'],
     ['a kid the issuer does not publish', async () => bearer(await ehr.signToken({}, { kid: 'retired-key' })), 'unknown-kid'],
-    ['an issuer not on the allowlist', async () => bearer(await ehr.signToken({ iss: 'https://evil.example.org' })), 'unknown-issuer'],
+    [
+      'an issuer not on the allowlist',
+      async () => bearer(await ehr.signToken({ iss: 'https://evil.example.org' })),
+      'unknown-issuer',
+    ],
     ['a token with no iss', async () => bearer(await ehr.signToken({ iss: undefined })), 'unknown-issuer'],
     [
-      'a jku other than the issuer\'s configured JWKS URL',
+      "a jku other than the issuer's configured JWKS URL",
       async () => bearer(await ehr.signToken({}, { jku: 'https://evil.example.org/jwks.json' })),
       'jku-mismatch',
     ],
@@ -164,7 +171,11 @@ describe('createEhrJwtVerifier rejects, naming the reason', () => {
       },
       'bad-signature',
     ],
-    ['a token for another service', async () => bearer(await ehr.signToken({ aud: 'https://cds.example.org/cds-services/other' })), 'bad-audience'],
+    [
+      'a token for another service',
+      async () => bearer(await ehr.signToken({ aud: 'https://cds.example.org/cds-services/other' })),
+      'bad-audience',
+    ],
     ['a token with no aud', async () => bearer(await ehr.signToken({ aud: undefined })), 'bad-audience'],
     ['a token with no exp', async () => bearer(await ehr.signToken({ exp: undefined })), 'no-exp'],
     [
@@ -178,7 +189,11 @@ describe('createEhrJwtVerifier rejects, naming the reason', () => {
       async () => bearer(await ehr.signToken({ iat: NOW + TOLERANCE + 1, exp: NOW + TOLERANCE + 1 + 300 })),
       'iat-in-future',
     ],
-    ['a token not valid before a later time', async () => bearer(await ehr.signToken({ nbf: NOW + TOLERANCE + 1 })), 'not-yet-valid'],
+    [
+      'a token not valid before a later time',
+      async () => bearer(await ehr.signToken({ nbf: NOW + TOLERANCE + 1 })),
+      'not-yet-valid',
+    ],
     [
       'a token living longer than 5 minutes plus the tolerance',
       async () => bearer(await ehr.signToken({ exp: NOW + 300 + TOLERANCE + 1 })),
@@ -287,9 +302,12 @@ describe('loadSecurityConfig', () => {
     expect(config.trustedIssuers.map((issuer) => issuer.iss)).toEqual([SANDBOX_ISSUER, INLINE_ISSUER]);
   });
 
-  it.each(['http://127.0.0.1:8080/jwks.json', 'http://localhost/jwks.json'])('allows plain http to the loopback host %s', (jwksUrl) => {
-    expect(() => loadSecurityConfig({ CDS_TRUSTED_ISSUERS: issuers([{ iss: 'local', jwksUrl }]) })).not.toThrow();
-  });
+  it.each(['http://127.0.0.1:8080/jwks.json', 'http://localhost/jwks.json'])(
+    'allows plain http to the loopback host %s',
+    (jwksUrl) => {
+      expect(() => loadSecurityConfig({ CDS_TRUSTED_ISSUERS: issuers([{ iss: 'local', jwksUrl }]) })).not.toThrow();
+    },
+  );
 
   it('needs no issuers when verification is off', () => {
     expect(loadSecurityConfig({ CDS_JWT_VERIFICATION: 'off' })).toEqual({ verification: 'off', trustedIssuers: [] });
@@ -308,7 +326,11 @@ describe('loadSecurityConfig', () => {
       { CDS_TRUSTED_ISSUERS: issuers([{ ...remote, jwks: inlineJwks }]) },
       /^CDS_TRUSTED_ISSUERS\[0\] must have exactly one of jwksUrl and jwks/,
     ],
-    ['an issuer with neither', { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x' }]) }, /^CDS_TRUSTED_ISSUERS\[0\] must have exactly one/],
+    [
+      'an issuer with neither',
+      { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x' }]) },
+      /^CDS_TRUSTED_ISSUERS\[0\] must have exactly one/,
+    ],
     ['an issuer without iss', { CDS_TRUSTED_ISSUERS: issuers([{ jwks: inlineJwks }]) }, /^CDS_TRUSTED_ISSUERS\[0\]\.iss must be/],
     [
       'a misspelt member',
@@ -320,9 +342,17 @@ describe('loadSecurityConfig', () => {
       { CDS_TRUSTED_ISSUERS: issuers([remote, { iss: 'x', jwksUrl: 'http://ehr.example.org/jwks.json' }]) },
       /^CDS_TRUSTED_ISSUERS\[1\]\.jwksUrl must use https/,
     ],
-    ['a jwksUrl that is not a URL', { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x', jwksUrl: 'jwks.json' }]) }, /\.jwksUrl must be an absolute URL/],
+    [
+      'a jwksUrl that is not a URL',
+      { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x', jwksUrl: 'jwks.json' }]) },
+      /\.jwksUrl must be an absolute URL/,
+    ],
     ['a repeated issuer', { CDS_TRUSTED_ISSUERS: issuers([remote, remote]) }, /^CDS_TRUSTED_ISSUERS\[1\]\.iss repeats/],
-    ['an inline JWKS without keys', { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x', jwks: { keys: [] } }]) }, /\.jwks must be a JWKS/],
+    [
+      'an inline JWKS without keys',
+      { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x', jwks: { keys: [] } }]) },
+      /\.jwks must be a JWKS/,
+    ],
     [
       'an inline key holding private material',
       { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x', jwks: { keys: [{ ...inlineJwks.keys[0], d: 'secret' }] } }]) },
@@ -338,7 +368,11 @@ describe('loadSecurityConfig', () => {
       { CDS_TRUSTED_ISSUERS: issuers([{ iss: 'x', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] } }]) },
       /\.jwks\.keys\[0\]\.kid must be/,
     ],
-    ['a verification setting other than on or off', { CDS_JWT_VERIFICATION: 'false', CDS_TRUSTED_ISSUERS: issuers([remote]) }, /^CDS_JWT_VERIFICATION must be "on" or "off"/],
+    [
+      'a verification setting other than on or off',
+      { CDS_JWT_VERIFICATION: 'false', CDS_TRUSTED_ISSUERS: issuers([remote]) },
+      /^CDS_JWT_VERIFICATION must be "on" or "off"/,
+    ],
     ['verification set to "OFF" in capitals', { CDS_JWT_VERIFICATION: 'OFF' }, /^CDS_JWT_VERIFICATION must be "on" or "off"/],
   ])('refuses %s, naming the setting', (_name, env, message) => {
     expect(() => loadSecurityConfig(env)).toThrow(SecurityConfigError);
@@ -346,7 +380,9 @@ describe('loadSecurityConfig', () => {
   });
 
   it('checks the issuers even while verification is off', () => {
-    expect(() => loadSecurityConfig({ CDS_JWT_VERIFICATION: 'off', CDS_TRUSTED_ISSUERS: 'nope' })).toThrow(/CDS_TRUSTED_ISSUERS is not valid JSON/);
+    expect(() => loadSecurityConfig({ CDS_JWT_VERIFICATION: 'off', CDS_TRUSTED_ISSUERS: 'nope' })).toThrow(
+      /CDS_TRUSTED_ISSUERS is not valid JSON/,
+    );
   });
 });
 

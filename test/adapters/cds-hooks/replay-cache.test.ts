@@ -66,7 +66,8 @@ describe('ReplayCache', () => {
           model = model.filter((entry) => entry.expiresAt > now);
           const held = model.some((entry) => entry.key === `k${key}`);
           if (!held) {
-            while (model.length >= max) model.splice(model.indexOf(model.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a))), 1);
+            while (model.length >= max)
+              model.splice(model.indexOf(model.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a))), 1);
             model.push({ key: `k${key}`, expiresAt });
           }
           expect(cache.remember(`k${key}`, expiresAt, now)).toBe(!held);

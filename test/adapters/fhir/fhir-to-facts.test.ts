@@ -1,10 +1,22 @@
 import type { Condition } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { dailyDoseMg, factsFromFhir, isImatinib, proteinChange, readResources, type FhirInputs } from '../../../functions/adapters/fhir/fhir-to-facts.js';
+import {
+  dailyDoseMg,
+  factsFromFhir,
+  isImatinib,
+  proteinChange,
+  readResources,
+  type FhirInputs,
+} from '../../../functions/adapters/fhir/fhir-to-facts.js';
 import { dailyDosage, medicationRequest, observation, quantity, subject, variant } from '../../support/fhir.js';
 
 const order = medicationRequest({ code: '403879' }, dailyDosage(400));
-const inputs = (extra: Partial<FhirInputs>): FhirInputs => ({ order, otherDraftOrders: [], now: new Date('2026-11-28T12:00:00Z'), ...extra });
+const inputs = (extra: Partial<FhirInputs>): FhirInputs => ({
+  order,
+  otherDraftOrders: [],
+  now: new Date('2026-11-28T12:00:00Z'),
+  ...extra,
+});
 const condition = (code: string, clinical = 'active'): Condition => ({
   resourceType: 'Condition',
   subject,
@@ -31,16 +43,41 @@ describe('FHIR R4 to PatientFacts', () => {
       ['400 mg once a day', dailyDosage(400), 400],
       ['200 mg twice a day', dailyDosage(200, 2), 400],
       ['300 mg every 12 hours', dailyDosage(300, 1, 12, 'h'), 600],
-      ['0.1 g a day', [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' as const } }, doseAndRate: [{ doseQuantity: quantity(0.1, 'g') }] }], 100],
+      [
+        '0.1 g a day',
+        [
+          {
+            timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' as const } },
+            doseAndRate: [{ doseQuantity: quantity(0.1, 'g') }],
+          },
+        ],
+        100,
+      ],
       ['two instructions of 100 mg a day', [...dailyDosage(100), ...dailyDosage(100)], 200],
     ])('reads a daily dose of %s', (_what, dosage, expected) => {
       expect(dailyDoseMg(medicationRequest({ code: '282388' }, dosage))).toBe(expected);
     });
 
     it.each([
-      ['a dose in tablets', [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' as const } }, doseAndRate: [{ doseQuantity: quantity(1, '{tbl}') }] }]],
+      [
+        'a dose in tablets',
+        [
+          {
+            timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' as const } },
+            doseAndRate: [{ doseQuantity: quantity(1, '{tbl}') }],
+          },
+        ],
+      ],
       ['no timing', [{ doseAndRate: [{ doseQuantity: quantity(400, 'mg') }] }]],
-      ['a frequency range', [{ timing: { repeat: { frequency: 1, frequencyMax: 2, period: 1, periodUnit: 'd' as const } }, doseAndRate: [{ doseQuantity: quantity(400, 'mg') }] }]],
+      [
+        'a frequency range',
+        [
+          {
+            timing: { repeat: { frequency: 1, frequencyMax: 2, period: 1, periodUnit: 'd' as const } },
+            doseAndRate: [{ doseQuantity: quantity(400, 'mg') }],
+          },
+        ],
+      ],
       ['no dosage at all', []],
     ])('leaves the dose unknown for %s rather than guess', (_what, dosage) => {
       expect(dailyDoseMg(medicationRequest({ code: '282388' }, dosage))).toBeUndefined();
@@ -74,21 +111,30 @@ describe('FHIR R4 to PatientFacts', () => {
     });
 
     it('leaves pregnancy unknown for the answer "Unknown"', () => {
-      const status = observation('82810-3', { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA4489-6' }] } });
+      const status = observation('82810-3', {
+        valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA4489-6' }] },
+      });
 
       expect(factsFromFhir(inputs({ observations: [status] })).patient).toBeUndefined();
     });
 
     it('prefers the Cockcroft-Gault clearance to a 24-hour measured one', () => {
       const facts = factsFromFhir(
-        inputs({ observations: [observation('2164-2', { valueQuantity: quantity(50, 'mL/min') }), observation('35591-7', { valueQuantity: quantity(35, 'mL/min') })] }),
+        inputs({
+          observations: [
+            observation('2164-2', { valueQuantity: quantity(50, 'mL/min') }),
+            observation('35591-7', { valueQuantity: quantity(35, 'mL/min') }),
+          ],
+        }),
       );
 
       expect(facts.patient?.creatinineClearanceMlMin).toBe(35);
     });
 
     it('does not read a clearance normalised to body surface as mL/min', () => {
-      const facts = factsFromFhir(inputs({ observations: [observation('35591-7', { valueQuantity: quantity(35, 'mL/min/{1.73_m2}') })] }));
+      const facts = factsFromFhir(
+        inputs({ observations: [observation('35591-7', { valueQuantity: quantity(35, 'mL/min/{1.73_m2}') })] }),
+      );
 
       expect(facts.patient).toBeUndefined();
     });
@@ -106,7 +152,9 @@ describe('FHIR R4 to PatientFacts', () => {
     });
 
     it('leaves a count in an unknown unit unknown', () => {
-      expect(factsFromFhir(inputs({ observations: [observation('26449-9', { valueQuantity: quantity(1.8, '%') })] })).labs).toBeUndefined();
+      expect(
+        factsFromFhir(inputs({ observations: [observation('26449-9', { valueQuantity: quantity(1.8, '%') })] })).labs,
+      ).toBeUndefined();
     });
 
     it('takes the most recent result, and skips results entered in error', () => {
@@ -132,14 +180,20 @@ describe('FHIR R4 to PatientFacts', () => {
     it('reads KIT D816V present and absent', () => {
       const kit = [{ code: 'HGNC:6342' }];
 
-      expect(factsFromFhir(inputs({ observations: [variant(kit, true, 'p.Asp816Val')] })).molecular).toEqual({ kitD816V: 'detected' });
-      expect(factsFromFhir(inputs({ observations: [variant(kit, false, 'p.Asp816Val')] })).molecular).toEqual({ kitD816V: 'not-detected' });
+      expect(factsFromFhir(inputs({ observations: [variant(kit, true, 'p.Asp816Val')] })).molecular).toEqual({
+        kitD816V: 'detected',
+      });
+      expect(factsFromFhir(inputs({ observations: [variant(kit, false, 'p.Asp816Val')] })).molecular).toEqual({
+        kitD816V: 'not-detected',
+      });
     });
 
     it('lists other KIT variants found, in one-letter notation', () => {
       const kit = [{ code: 'HGNC:6342', system: 'http://www.genenames.org' }];
 
-      expect(factsFromFhir(inputs({ observations: [variant(kit, true, 'p.Phe522Cys')] })).molecular).toEqual({ kitOtherMutations: ['F522C'] });
+      expect(factsFromFhir(inputs({ observations: [variant(kit, true, 'p.Phe522Cys')] })).molecular).toEqual({
+        kitOtherMutations: ['F522C'],
+      });
     });
 
     it('reads a FIP1L1-PDGFRA fusion from its two genes studied', () => {
@@ -149,7 +203,9 @@ describe('FHIR R4 to PatientFacts', () => {
     });
 
     it('does not take a PDGFRA variant alone for the fusion', () => {
-      expect(factsFromFhir(inputs({ observations: [variant([{ code: 'HGNC:8803' }], true, 'p.Asp842Val')] })).molecular).toBeUndefined();
+      expect(
+        factsFromFhir(inputs({ observations: [variant([{ code: 'HGNC:8803' }], true, 'p.Asp842Val')] })).molecular,
+      ).toBeUndefined();
     });
   });
 
@@ -177,7 +233,9 @@ describe('FHIR R4 to PatientFacts', () => {
         medicationRequest({ code: '2002', text: 'carbamazepine' }, [], 'stopped', 'c'),
       ];
 
-      expect(factsFromFhir(inputs({ medications })).medications).toEqual({ strongCyp3a4Inducers: ["St John's wort", 'rifampin'] });
+      expect(factsFromFhir(inputs({ medications })).medications).toEqual({
+        strongCyp3a4Inducers: ["St John's wort", 'rifampin'],
+      });
     });
 
     it('reports no inducers, rather than unknown, when the medication list came back empty', () => {
@@ -206,7 +264,12 @@ describe('FHIR R4 to PatientFacts', () => {
     });
 
     it('finds nothing when a FHIR value names a property of Object itself', () => {
-      const order = medicationRequest({ code: '282388' }, [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'constructor' as 'd' } }, doseAndRate: [{ doseQuantity: quantity(400, 'mg') }] }]);
+      const order = medicationRequest({ code: '282388' }, [
+        {
+          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'constructor' as 'd' } },
+          doseAndRate: [{ doseQuantity: quantity(400, 'mg') }],
+        },
+      ]);
       const facts = factsFromFhir(inputs({ order, patient: { resourceType: 'Patient', gender: '__proto__' as 'other' } }));
 
       expect(facts.order).not.toHaveProperty('dailyDoseMg');
@@ -214,7 +277,9 @@ describe('FHIR R4 to PatientFacts', () => {
     });
 
     it('does not turn an absurd count into a fact outside the contract', () => {
-      const facts = factsFromFhir(inputs({ observations: [observation('711-2', { valueQuantity: quantity(1e308, '10*3/uL') })] }));
+      const facts = factsFromFhir(
+        inputs({ observations: [observation('711-2', { valueQuantity: quantity(1e308, '10*3/uL') })] }),
+      );
 
       expect(facts.labs).toBeUndefined();
     });

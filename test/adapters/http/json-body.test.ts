@@ -32,7 +32,9 @@ describe('jsonBody middleware', () => {
   });
 
   it('accepts application/fhir+json and a charset parameter', () => {
-    expect(run(httpApiEvent('POST', '/x', '{}', { 'content-type': 'application/fhir+json; charset=utf-8' }))).not.toBeInstanceOf(HttpError);
+    expect(run(httpApiEvent('POST', '/x', '{}', { 'content-type': 'application/fhir+json; charset=utf-8' }))).not.toBeInstanceOf(
+      HttpError,
+    );
   });
 
   it.each([
