@@ -11,7 +11,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { checkRuleFiles } from './knowledge-base/check-rules.js';
 import { formatProblem, RuleFilesInvalidError } from './knowledge-base/problems.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -86,7 +85,25 @@ function writeIfChanged(file: string, content: string): void {
   writeFileSync(file, content);
 }
 
-function main(): void {
+function compileValidators(): void {
+  for (const [output, schemaFile] of Object.entries(validators)) {
+    mkdirSync(path.dirname(path.join(root, output)), { recursive: true });
+    writeIfChanged(path.join(root, `${output}.cjs`), compileValidator(schemaFile));
+    writeIfChanged(path.join(root, `${output}.d.cts`), VALIDATOR_TYPES);
+  }
+  const fhirValidators = path.join(root, 'functions/adapters/fhir/generated/validate-fhir-read-subset');
+  mkdirSync(path.dirname(fhirValidators), { recursive: true });
+  writeIfChanged(`${fhirValidators}.cjs`, compileDefinitions('schemas/fhir-read-subset.schema.json', FHIR_RESOURCES));
+  writeIfChanged(`${fhirValidators}.d.cts`, FHIR_VALIDATOR_TYPES);
+}
+
+/**
+ * The validators first: the checks of the rule cases validate each case's facts as the service
+ * validates a request, with the validator compiled here, so they are loaded only afterwards.
+ */
+async function main(): Promise<void> {
+  compileValidators();
+  const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
   const outDir = path.resolve(args.out);
   let result;
   try {
@@ -100,17 +117,8 @@ function main(): void {
   }
   mkdirSync(outDir, { recursive: true });
   writeIfChanged(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
-  for (const [output, schemaFile] of Object.entries(validators)) {
-    mkdirSync(path.dirname(path.join(root, output)), { recursive: true });
-    writeIfChanged(path.join(root, `${output}.cjs`), compileValidator(schemaFile));
-    writeIfChanged(path.join(root, `${output}.d.cts`), VALIDATOR_TYPES);
-  }
-  const fhirValidators = path.join(root, 'functions/adapters/fhir/generated/validate-fhir-read-subset');
-  mkdirSync(path.dirname(fhirValidators), { recursive: true });
-  writeIfChanged(`${fhirValidators}.cjs`, compileDefinitions('schemas/fhir-read-subset.schema.json', FHIR_RESOURCES));
-  writeIfChanged(`${fhirValidators}.d.cts`, FHIR_VALIDATOR_TYPES);
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
 }
 
-main();
+await main();

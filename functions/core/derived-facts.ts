@@ -1,5 +1,8 @@
 import type { Almanac } from 'json-rules-engine';
+import { readDottedPath } from './fact-paths.js';
+import { readKitVariant } from './normalise-facts.js';
 import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
+import { matchesIn, words, type ValueSet } from './value-sets.js';
 
 /**
  * Facts computed from other facts, for what a JSON condition cannot express: a relative change
@@ -7,19 +10,38 @@ import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
  * to compute through `params`, so adding a rule never needs code.
  */
 
-/** The per-run almanac: json-rules-engine's, which can also tell how a rule already run came out. */
-export interface OutcomeLedger {
+/**
+ * The per-run almanac: json-rules-engine's, which can also tell how a rule already run came out,
+ * and give the knowledge base's value sets and the run's facts.
+ */
+export interface RunContext {
   outcome(ruleId: string): RuleOutcome;
+  valueSet(name: string): ValueSet | undefined;
+  readonly facts: object;
+}
+
+/** What the build's checks know when they check a rule's params. */
+export interface ParamsContext {
+  ruleIds: ReadonlySet<string>;
+  valueSetNames: ReadonlySet<string>;
 }
 
 export interface DerivedFact {
   id: string;
   /** The facts the value is computed from, as dotted paths (`ruleOutcomes.<id>` for outcomes). */
   inputs(params: Record<string, unknown>): string[];
+  /** The facts to ask for when the value is unknown (default: all the inputs). */
+  asks?(params: Record<string, unknown>): string[];
   calculate(params: Record<string, unknown>, almanac: Almanac): unknown;
   /** Checks a rule's params at build time; returns what is wrong, if anything. */
-  checkParams(params: unknown, ruleIds: ReadonlySet<string>): string | undefined;
+  checkParams(params: unknown, context: ParamsContext): string | undefined;
 }
+
+const contextOf = (almanac: Almanac) => almanac as unknown as RunContext;
+
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const MEASURES = ['serumTryptaseNgMl', 'urinaryNMethylhistamine', 'boneMarrowMastCellPercent'] as const;
 
@@ -54,11 +76,10 @@ const countOfRules: DerivedFact = {
   id: 'countOfRules',
   inputs: (params) => (params.rules as string[]).map((id) => `ruleOutcomes.${id}`),
   calculate: (params, almanac) => {
-    const ledger = almanac as unknown as OutcomeLedger;
     const wanted = params.withOutcome as RuleOutcome[];
-    return (params.rules as string[]).filter((id) => wanted.includes(ledger.outcome(id))).length;
+    return (params.rules as string[]).filter((id) => wanted.includes(contextOf(almanac).outcome(id))).length;
   },
-  checkParams: (params, ruleIds) => {
+  checkParams: (params, { ruleIds }) => {
     const { rules, withOutcome, ...rest } = (params ?? {}) as { rules?: unknown; withOutcome?: unknown };
     const shape = `params must be {"rules": [rule ids], "withOutcome": [some of ${RULE_OUTCOMES.join(', ')}]}`;
     if (Object.keys(rest).length > 0 || !Array.isArray(rules) || !Array.isArray(withOutcome)) return shape;
@@ -70,6 +91,80 @@ const countOfRules: DerivedFact = {
   },
 };
 
-export const derivedFacts: readonly DerivedFact[] = [percentFallFromBaseline, countOfRules];
+/**
+ * The entries of one or more string lists that name a member of a value set: `{"valueSet": name,
+ * "lists": [dotted paths]}`. Unknown when none of the lists is given; otherwise the matches, each
+ * shown as listed, with the member it was taken for when the words differ ("rifampicin = rifampin").
+ * Only the first list is asked for when unknown: the others are deprecated spellings of it.
+ */
+const valueSetMatches: DerivedFact = {
+  id: 'valueSetMatches',
+  inputs: (params) => params.lists as string[],
+  asks: (params) => (params.lists as string[]).slice(0, 1),
+  calculate: (params, almanac) => {
+    const context = contextOf(almanac);
+    const lists = (params.lists as string[]).map((list) => readDottedPath(context.facts, list)).filter(isStringList);
+    if (lists.length === 0) return undefined;
+    return matchesIn(context.valueSet(params.valueSet as string)!, lists).map(({ listed, member }) =>
+      words(listed).join(' ') === words(member).join(' ') ? listed : `${listed} = ${member}`,
+    );
+  },
+  checkParams: (params, { valueSetNames }) => {
+    const shape = 'params must be {"valueSet": a value set of knowledge-base.json, "lists": [dotted paths of string lists]}';
+    if (!isObject(params) || Object.keys(params).length !== 2 || !isStringList(params.lists) || params.lists.length === 0)
+      return shape;
+    if (typeof params.valueSet !== 'string' || !valueSetNames.has(params.valueSet)) {
+      return `unknown value set "${String(params.valueSet)}" (not in knowledge-base.json)`;
+    }
+    return undefined;
+  },
+};
+
+/**
+ * The other KIT variants (normalised) that are one of `variants`, or start at a codon within
+ * `codons` [from, to] and are not one of `except`. Unknown when the list is not given, and when
+ * none matched but an entry could not be read: it might have been one.
+ */
+const kitVariantsFound: DerivedFact = {
+  id: 'kitVariantsFound',
+  inputs: () => ['molecular.kitOtherMutations'],
+  calculate: (params, almanac) => {
+    const list = readDottedPath(contextOf(almanac).facts, 'molecular.kitOtherMutations');
+    if (!isStringList(list)) return undefined;
+    const variants = (params.variants as string[] | undefined) ?? [];
+    const except = (params.except as string[] | undefined) ?? [];
+    const [from, to] = (params.codons as [number, number] | undefined) ?? [1, 0];
+    const read = list.map(readKitVariant);
+    const found = read
+      .filter((v) => v !== undefined)
+      .filter((v) => variants.includes(v.canonical) || (v.codon >= from && v.codon <= to && !except.includes(v.canonical)))
+      .map((v) => v.canonical);
+    if (found.length > 0) return found;
+    return read.includes(undefined) ? undefined : [];
+  },
+  checkParams: (params) => {
+    const shape =
+      'params must be {"variants"?: [one-letter variants], "codons"?: [from, to], "except"?: [one-letter variants]}, with variants or codons';
+    if (!isObject(params)) return shape;
+    const { variants, codons, except, ...rest } = params;
+    if (Object.keys(rest).length > 0 || (variants === undefined && codons === undefined)) return shape;
+    for (const list of [variants, except]) {
+      if (list === undefined) continue;
+      if (!isStringList(list) || list.length === 0) return shape;
+      const unreadable = list.find((v) => readKitVariant(v)?.canonical !== v);
+      if (unreadable !== undefined) return `"${unreadable}" is not a variant in one-letter protein notation`;
+    }
+    const range = codons as unknown[] | undefined;
+    if (
+      range !== undefined &&
+      !(range.length === 2 && range.every((c) => Number.isInteger(c)) && (range[0] as number) <= (range[1] as number))
+    ) {
+      return 'codons must be [from, to], two whole numbers with from <= to';
+    }
+    return undefined;
+  },
+};
+
+export const derivedFacts: readonly DerivedFact[] = [percentFallFromBaseline, countOfRules, valueSetMatches, kitVariantsFound];
 
 export const derivedFactsById: ReadonlyMap<string, DerivedFact> = new Map(derivedFacts.map((f) => [f.id, f]));

@@ -1,11 +1,12 @@
 import { readDottedPath } from './fact-paths.js';
 import { infoOf, knowledgeBase } from './knowledge-base.js';
 import { isKnown } from './operators.js';
-import { buildRationale, factsReadBy, type FactReader } from './rationale.js';
+import { buildRationale, factsAskedBy, trueConditionNames, type FactReader } from './rationale.js';
 import type { CompiledKnowledgeBase, CompiledRule } from './rule-definition.js';
 import { RuleEngine, type RuleRun } from './rule-engine.js';
 import { undecidingLeaves, type RuleOutcome } from './three-valued.js';
 import type { EvaluationResult, Finding, Indicator, KnowledgeBaseInfo, MissingFact, PatientFacts } from './types.js';
+import { normaliseFacts } from './normalise-facts.js';
 import { assertPatientFacts } from './validate-facts.js';
 
 /** The one rank of indicators: findings and cards are shown critical first. */
@@ -44,21 +45,25 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
   const ruleOrder = new Map(kb.rules.map((rule, index) => [rule.name, index]));
   const byRuleOrder = (a: string, b: string) => ruleOrder.get(a)! - ruleOrder.get(b)!;
   /** Built once; each run gets its own almanac (see RuleEngine). */
-  const engine = new RuleEngine(kb.rules);
+  const engine = new RuleEngine(kb.rules, kb.valueSets);
+  const valueSets = kb.valueSets ?? {};
 
   function findingFor(run: RuleRun, read: FactReader): Finding {
-    const { category, indicator, summary, detail, evidence, suggestedActions } = rulesById.get(run.ruleId)!.event.params;
+    const { category, indicator, summary, detail, notes, evidence, suggestedActions } = rulesById.get(run.ruleId)!.event.params;
+    const rationale = buildRationale(run.conditions!, read);
+    const held = notes ? trueConditionNames(rationale.conditions) : new Set<string>();
+    const shownNotes = (notes ?? []).filter((note) => held.has(note.when)).map((note) => note.text);
     return {
       ruleId: run.ruleId,
       category,
       indicator,
       summary,
-      detail,
-      evidence: evidence.map(({ source, statement }) => {
+      detail: [detail, ...shownNotes].join('\n\n'),
+      evidence: evidence.map(({ source, statement, section, revision }) => {
         const { citation, pmid, url } = kb.sources[source]!;
-        return { citation, pmid, url, statement };
+        return { citation, pmid, url, statement, ...(section ? { section } : {}), ...(revision ? { revision } : {}) };
       }),
-      rationale: buildRationale(run.conditions!, read),
+      rationale,
       ...(suggestedActions ? { suggestedActions } : {}),
     };
   }
@@ -68,7 +73,7 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
     for (const run of runs) {
       if (run.outcome !== 'undecided' || run.conditions === undefined) continue;
       for (const leaf of undecidingLeaves(run.conditions)) {
-        for (const fact of factsReadBy(leaf)) {
+        for (const fact of factsAskedBy(leaf)) {
           if (isKnown(read(fact))) continue;
           if (!neededBy.has(fact)) neededBy.set(fact, new Set());
           neededBy.get(fact)!.add(run.ruleId);
@@ -86,7 +91,7 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
   }
 
   async function evaluateWithOutcomes(facts: PatientFacts): Promise<EvaluationWithOutcomes> {
-    const valid = assertPatientFacts(facts);
+    const valid = normaliseFacts(assertPatientFacts(facts, valueSets));
     const runs = await engine.run(valid);
     const read = readerFor(valid, runs);
     const findings = runs

@@ -35,6 +35,8 @@ const specs: Record<string, OperatorSpec> = {
   lessThanInclusive: { compare: (a: number, b: number) => a <= b, accepts: isKnownNumber, expects: 'number' },
   greaterThan: { compare: (a: number, b: number) => a > b, accepts: isKnownNumber, expects: 'number' },
   greaterThanInclusive: { compare: (a: number, b: number) => a >= b, accepts: isKnownNumber, expects: 'number' },
+  /** Whether a list has items (`true`) or is empty (`false`); unknown when the list is not known. */
+  hasItems: { compare: (a: unknown[], b: boolean) => a.length > 0 === b, accepts: isKnownArray, expects: 'boolean' },
   known: { compare: (a: unknown, b: boolean) => isKnown(a) === b, accepts: () => true, expects: 'boolean' },
 };
 

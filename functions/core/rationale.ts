@@ -15,6 +15,12 @@ export function factsReadBy(leaf: ConditionResult): string[] {
   return [patientFactPath({ fact: leaf.fact ?? '', path: leaf.path })];
 }
 
+/** The patient facts to ask for when a leaf is unknown: those it reads, less deprecated spellings. */
+export function factsAskedBy(leaf: ConditionResult): string[] {
+  const derived = derivedFactsById.get(leaf.fact ?? '');
+  return derived?.asks ? derived.asks(leaf.params ?? {}) : factsReadBy(leaf);
+}
+
 function leafLabel(leaf: ConditionResult): string {
   return derivedFactsById.has(leaf.fact ?? '') ? (leaf.fact ?? '') : conditionPath({ fact: leaf.fact ?? '', path: leaf.path });
 }
@@ -63,15 +69,33 @@ function reasons(node: EvaluatedCondition, into: EvaluatedFactCondition[] = []):
 
 const formatNumber = (value: number) => String(Math.round(value * 10) / 10);
 
-/** The reasons in words; a number read is shown once, after the first reason that used it. */
+/**
+ * The reasons in words. A number read is shown once, after the first reason that used it; so is a
+ * list of matches (the medications or variants that made a condition true).
+ */
 function reasonsText(leaves: readonly EvaluatedFactCondition[]): string {
   const shown = new Set<string>();
   const parts = leaves.map((leaf) => {
-    if (!numericOperators.has(leaf.operator) || typeof leaf.actual !== 'number' || shown.has(leaf.fact)) return leaf.name;
-    shown.add(leaf.fact);
-    return `${leaf.name} (${leaf.fact} = ${formatNumber(leaf.actual)})`;
+    const key = `${leaf.fact} ${JSON.stringify(leaf.params ?? {})}`;
+    if (shown.has(key)) return leaf.name;
+    if (numericOperators.has(leaf.operator) && typeof leaf.actual === 'number') {
+      shown.add(key);
+      return `${leaf.name} (${leaf.fact} = ${formatNumber(leaf.actual)})`;
+    }
+    if (Array.isArray(leaf.actual) && leaf.actual.length > 0 && leaf.operator === 'hasItems') {
+      shown.add(key);
+      return `${leaf.name} (${leaf.actual.join(', ')})`;
+    }
+    return leaf.name;
   });
   return `${parts.join('; ')}.`;
+}
+
+/** The names of the conditions (leaves and branches) that came out true, for a finding's notes. */
+export function trueConditionNames(node: EvaluatedCondition, into: Set<string> = new Set()): Set<string> {
+  if (node.result === true && node.name) into.add(node.name);
+  if ('conditions' in node) for (const child of node.conditions) trueConditionNames(child, into);
+  return into;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Category, Evidence, Indicator, SuggestedAction } from './types.js';
+import type { ValueSet } from './value-sets.js';
 
 /**
  * The shape of a rule file in `rules/` (validated by `rules/rule.schema.json`): a json-rules-engine
@@ -38,11 +39,19 @@ export interface RuleEvidence extends Evidence {
   source: string;
 }
 
+/** A paragraph added to a finding's detail when the named condition of its rule came out true. */
+export interface DetailNote {
+  /** The `name` of a condition (leaf or branch) of the same rule. */
+  when: string;
+  text: string;
+}
+
 export interface FindingContent {
   category: Category;
   indicator: Indicator;
   summary: string;
   detail: string;
+  notes?: DetailNote[];
   evidence: RuleEvidence[];
   suggestedActions?: SuggestedAction[];
 }
@@ -80,12 +89,15 @@ export interface KnowledgeBaseMetadata {
   reviewedBy: string | null;
   changelog: { version: string; date: string; changes: string[] }[];
   sources: Record<string, Source>;
+  valueSets?: Record<string, ValueSet>;
 }
 
 /** Evidence as embedded: the source by key (its citation, PMID and URL are in `sources`). */
 export interface EvidenceRef {
   source: string;
   statement: string;
+  section?: string;
+  revision?: string;
 }
 
 /** A rule as embedded in the bundle: its evidence points at the sources instead of repeating them. */

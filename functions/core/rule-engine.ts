@@ -1,5 +1,5 @@
 import { Almanac, Engine, Fact, type RuleResult } from 'json-rules-engine';
-import { derivedFacts, type OutcomeLedger } from './derived-facts.js';
+import { derivedFacts, type RunContext } from './derived-facts.js';
 import { conditionPath, readDottedPath, resolvePath } from './fact-paths.js';
 import { createOperators, isKnown } from './operators.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from './rule-definition.js';
 import { outcomeOf, type ConditionResult, type RuleOutcome } from './three-valued.js';
 import type { PatientFacts } from './types.js';
+import type { ValueSet } from './value-sets.js';
 
 /** One rule's result from one run; `conditions` is absent for a rule that did not need to run. */
 export interface RuleRun {
@@ -30,16 +31,22 @@ const AlmanacWithResults = Almanac as unknown as new (...args: ConstructorParame
  * outcome is read off its json-rules-engine result, made whole again (see RunShape), when first
  * asked for: by a `countOfRules` fact, whose rules ran in an earlier priority group, or at the end.
  */
-class RunAlmanac extends AlmanacWithResults implements OutcomeLedger {
+class RunAlmanac extends AlmanacWithResults implements RunContext {
   readonly #outcomes = new Map<string, RuleOutcome>();
   readonly #conditions = new Map<string, ConditionResult>();
 
   constructor(
+    readonly facts: PatientFacts,
+    private readonly valueSets: Readonly<Record<string, ValueSet>>,
     notApplicable: readonly string[],
     private readonly wholeConditions: (result: RuleResult) => ConditionResult,
   ) {
     super({ allowUndefinedFacts: true, pathResolver: resolvePath });
     for (const ruleId of notApplicable) this.#outcomes.set(ruleId, 'not-applicable');
+  }
+
+  valueSet(name: string): ValueSet | undefined {
+    return Object.hasOwn(this.valueSets, name) ? this.valueSets[name] : undefined;
   }
 
   #settle(): void {
@@ -203,7 +210,10 @@ export class RuleEngine {
   readonly #levels: ReadonlyMap<string, number>;
   readonly #engines = new Map<string, { engine: QueuedEngine; notApplicable: string[] }>();
 
-  constructor(rules: readonly RunnableRule[]) {
+  constructor(
+    rules: readonly RunnableRule[],
+    private readonly valueSets: Readonly<Record<string, ValueSet>> = {},
+  ) {
     this.#rules = rules;
     this.#gates = new Map(rules.map((rule) => [rule.name, gatesOf(rule)]));
     this.#gatePaths = [...new Set([...this.#gates.values()].flat())].sort();
@@ -228,7 +238,7 @@ export class RuleEngine {
   /** Runs the rules on the facts: one RuleRun per rule of the knowledge base. */
   async run(facts: PatientFacts): Promise<RuleRun[]> {
     const { engine, notApplicable } = this.#engineFor(facts);
-    const almanac = new RunAlmanac(notApplicable, (result) => engine.whole(result, facts));
+    const almanac = new RunAlmanac(facts, this.valueSets, notApplicable, (result) => engine.whole(result, facts));
     await engine.run(facts, almanac);
     return almanac.runs();
   }

@@ -1,5 +1,5 @@
 /**
- * The public contract (shared/spec/facts.md, v1): the patient facts in and the findings out.
+ * The public contract (shared/spec/facts.md, v2): the patient facts in and the findings out.
  * `schemas/patient-facts.schema.json` is the validating twin of `PatientFacts`; a test keeps the
  * two in step.
  */
@@ -20,16 +20,22 @@ export interface PatientFacts {
     ageYears?: number;
     sex?: 'female' | 'male' | 'other' | 'unknown';
     pregnant?: boolean;
+    /** false silences contraception counselling. */
+    reproductivePotential?: boolean;
     /** Cockcroft-Gault, mL/min. */
     creatinineClearanceMlMin?: number;
+    /** Graded as the label's hepatic-impairment study graded it. */
     hepaticImpairment?: 'none' | 'mild' | 'moderate' | 'severe' | 'unknown';
   };
   diagnosis?: {
-    smSubtype?: 'ISM' | 'SSM' | 'ASM' | 'SM-AHN' | 'MCL' | 'unknown';
+    smSubtype?: 'ISM' | 'BMM' | 'SSM' | 'ASM' | 'SM-AHN' | 'MCL' | 'unknown';
   };
   molecular?: {
     kitD816V?: Detection;
-    /** Other KIT variants found, protein notation ("F522C", "K509I", ...). */
+    /**
+     * Other KIT variants found, protein notation ("F522C", "K509I", ...); HGVS forms ("p.Phe522Cys")
+     * are accepted and normalised to the one-letter form. [] means none found.
+     */
     kitOtherMutations?: string[];
     fip1l1Pdgfra?: Detection;
   };
@@ -37,20 +43,38 @@ export interface PatientFacts {
     serumTryptaseNgMl?: number;
     /** Absolute eosinophil count, cells/uL. */
     eosinophilsPerMicroliter?: number;
+    /** Absolute neutrophil count (ANC), cells/uL. */
+    neutrophilsPerMicroliter?: number;
+    /** Platelets, cells/uL. */
+    plateletsPerMicroliter?: number;
+    /** Total bilirubin / the lab's upper limit of normal. */
+    bilirubinTimesUln?: number;
+    /** ALT / upper limit of normal. */
+    altTimesUln?: number;
+    /** AST / upper limit of normal. */
+    astTimesUln?: number;
   };
   cardiac?: {
     echocardiogram?: 'normal' | 'abnormal' | 'not-done';
     troponin?: 'normal' | 'elevated' | 'not-done';
   };
   medications?: {
-    /** Strong CYP3A4 inducers taken now; [] means none. */
+    /** Generic names of every drug taken now, imatinib aside; [] means none. */
+    active?: string[];
+    /**
+     * @deprecated v1: use `active`. Still accepted: each entry must be in one of the knowledge base's
+     * inducer value sets, and it counts as active.
+     */
     strongCyp3a4Inducers?: string[];
   };
   /** The imatinib order being placed or already active. */
   order?: {
+    /** "imatinib", "imatinib mesylate", "gleevec" or "glivec", in any case. */
     drug: string;
     dailyDoseMg?: number;
     status?: 'proposed' | 'active';
+    /** true: not on imatinib now (a first start or a restart); false: a renewal, refill or dose change. */
+    startsTherapy?: boolean;
     prednisoneCoTherapy?: boolean;
   };
   /** Present once the patient is on imatinib. */
@@ -60,6 +84,7 @@ export interface PatientFacts {
     current?: EndpointMeasures;
     skinLesions?: EndpointChange;
     hepatosplenomegaly?: EndpointChange;
+    /** "improved" includes resolved. */
     symptoms?: EndpointChange;
   };
 }
@@ -74,15 +99,18 @@ export interface Evidence {
   url: string;
   /** What this source says that supports the finding. */
   statement: string;
+  /** The section of the source the statement was read from (for the label: number and title). */
+  section?: string;
+  /** The revision or year of the text the statement was read from. */
+  revision?: string;
 }
 
 /**
  * An action the knowledge base suggests on the order, kept free of FHIR: the CDS Hooks adapter
- * turns it into a suggestion on the draft order.
+ * turns it into a suggestion on the draft order (an update of its dose, or its deletion).
  */
 export type SuggestedAction =
-  | { kind: 'set-daily-dose'; label: string; dailyDoseMg: number }
-  | { kind: 'add-medication'; label: string; medication: string; durationDays: number; note: string };
+  { kind: 'set-daily-dose'; label: string; dailyDoseMg: number } | { kind: 'cancel-order'; label: string };
 
 /** A leaf of the evaluated condition tree. `result` is null when the fact was not known. */
 export interface EvaluatedFactCondition {

@@ -1,6 +1,8 @@
 import type { ErrorObject } from 'ajv';
 import validatePatientFacts from './generated/validate-patient-facts.cjs';
+import { readDottedPath } from './fact-paths.js';
 import type { PatientFacts } from './types.js';
+import { memberNamed, type ValueSet } from './value-sets.js';
 
 /**
  * Validation of PatientFacts against schemas/patient-facts.schema.json, compiled ahead of time by
@@ -130,8 +132,52 @@ export function describeErrors(errors: readonly ErrorObject[], data: unknown): F
   return [...problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Returns the facts typed, or throws InvalidPatientFactsError naming every offending field. */
-export function assertPatientFacts(data: unknown): PatientFacts {
-  if (validatePatientFacts(data)) return data as PatientFacts;
-  throw new InvalidPatientFactsError(describeErrors(validatePatientFacts.errors ?? [], data));
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `order.drug` compared in any case (facts.md v2): the schema lists the names in lower case. */
+function withDrugInLowerCase(data: unknown): unknown {
+  if (!isRecord(data) || !isRecord(data.order) || typeof data.order.drug !== 'string') return data;
+  const drug = data.order.drug.toLowerCase();
+  return drug === data.order.drug ? data : { ...data, order: { ...data.order, drug } };
+}
+
+/**
+ * Entries of a list fact that a value set of the knowledge base `validates` (the deprecated
+ * `medications.strongCyp3a4Inducers`: facts.md v2) and that name no member of those sets.
+ */
+function valueSetProblems(facts: PatientFacts, valueSets: Readonly<Record<string, ValueSet>>): FactProblem[] {
+  const setsByFact = new Map<string, [string, ValueSet][]>();
+  for (const [name, set] of Object.entries(valueSets)) {
+    if (set.validates !== undefined) setsByFact.set(set.validates, [...(setsByFact.get(set.validates) ?? []), [name, set]]);
+  }
+  return [...setsByFact].flatMap(([fact, sets]) => {
+    const list = readDottedPath(facts, fact);
+    if (!Array.isArray(list)) return [];
+    const names = sets.map(([name]) => name).join(' or ');
+    return list.flatMap((entry: string, i) =>
+      sets.some(([, set]) => memberNamed(set, entry) !== undefined)
+        ? []
+        : [
+            {
+              path: `$.${fact}${pathSegment(i)}`,
+              expected: `a member of the value set ${names} (docs/rules.md)`,
+              found: kindOf(entry),
+            },
+          ],
+    );
+  });
+}
+
+/**
+ * Returns the facts typed, or throws InvalidPatientFactsError naming every offending field: those
+ * the schema refuses and, once it accepts them, list entries outside the value sets that validate them.
+ */
+export function assertPatientFacts(data: unknown, valueSets: Readonly<Record<string, ValueSet>> = {}): PatientFacts {
+  const candidate = withDrugInLowerCase(data);
+  if (!validatePatientFacts(candidate))
+    throw new InvalidPatientFactsError(describeErrors(validatePatientFacts.errors ?? [], data));
+  const problems = valueSetProblems(candidate as PatientFacts, valueSets);
+  if (problems.length > 0) throw new InvalidPatientFactsError(problems);
+  return candidate as PatientFacts;
 }

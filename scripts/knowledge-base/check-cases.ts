@@ -1,13 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import patientFactsSchema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
+import { assertPatientFacts, InvalidPatientFactsError } from '../../functions/core/validate-facts.js';
+import type { ValueSet } from '../../functions/core/value-sets.js';
 import { ajvPath, describeAjvError, type RuleFileProblem } from './problems.js';
 import { CASES_DIR } from './rule-files.js';
 
 /**
  * Build-time checks of `rules/cases/<id>.json`: each file matches `rules/rule-cases.schema.json`
- * (facts included, against the PatientFacts schema), is named for its rule, names a rule that
+ * and its facts are a request the service accepts, is named for its rule, names a rule that
  * exists, and has no two cases of the same name; and every rule has a case file. Whether each case
  * comes out as expected is `npm test`'s job (test/rules/cases.test.ts).
  */
@@ -43,12 +44,27 @@ export function readCaseFiles(rulesDir: string): Map<string, RuleCaseFile> {
   return files;
 }
 
-export function checkCaseFiles(rulesDir: string, ruleIds: ReadonlySet<string>): RuleFileProblem[] {
+/** What the service would refuse in a case's facts (a case must be a request the service answers). */
+function factProblems(facts: unknown, valueSets: Readonly<Record<string, ValueSet>>) {
+  try {
+    assertPatientFacts(facts, valueSets);
+    return [];
+  } catch (error) {
+    if (error instanceof InvalidPatientFactsError) return error.problems;
+    throw error;
+  }
+}
+
+export function checkCaseFiles(
+  rulesDir: string,
+  ruleIds: ReadonlySet<string>,
+  valueSets: Readonly<Record<string, ValueSet>>,
+): RuleFileProblem[] {
   const problems: RuleFileProblem[] = [];
   const dir = path.join(rulesDir, CASES_DIR);
   const rel = (name: string) => path.join(path.basename(rulesDir), CASES_DIR, name);
   const schema = JSON.parse(readFileSync(path.join(rulesDir, CASES_SCHEMA_FILE), 'utf8')) as object;
-  const validate = new Ajv2020({ allErrors: true, strict: false }).addSchema(patientFactsSchema).compile<RuleCaseFile>(schema);
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile<RuleCaseFile>(schema);
 
   const names = existsSync(dir)
     ? readdirSync(dir)
@@ -78,6 +94,9 @@ export function checkCaseFiles(rulesDir: string, ruleIds: ReadonlySet<string>): 
       if (seen.has(c.name))
         problems.push({ file, where: `cases[${i}].name`, problem: `another case is already named "${c.name}"` });
       seen.add(c.name);
+      for (const { path: at, expected } of factProblems(c.facts, valueSets)) {
+        problems.push({ file, where: `cases[${i}].facts${at.slice(1)}`, problem: `expected ${expected}` });
+      }
     });
   }
   const withCases = new Set(names.map((n) => n.replace(/\.json$/, '')));

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import patientFactsSchema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
-import { derivedFactsById } from '../../functions/core/derived-facts.js';
+import { derivedFactsById, type ParamsContext } from '../../functions/core/derived-facts.js';
+import { words, type ValueSet } from '../../functions/core/value-sets.js';
 import { operatorValueShapes } from '../../functions/core/operators.js';
 import {
   childrenOf,
@@ -85,16 +86,22 @@ function checkValueShape(operator: string, value: unknown): string | undefined {
   return ok ? undefined : `operator ${operator} needs a ${shape} value`;
 }
 
+/** What the checks of one rule's conditions know about the whole knowledge base. */
+interface KnowledgeBaseContext {
+  rulesById: ReadonlyMap<string, RuleDefinition>;
+  params: ParamsContext;
+}
+
 function checkConditions(
   condition: Condition,
   where: string,
   rule: RuleDefinition,
-  rulesById: ReadonlyMap<string, RuleDefinition>,
+  kb: KnowledgeBaseContext,
   report: (where: string, problem: string) => void,
 ): void {
   if (!isFactCondition(condition)) {
     const key = 'all' in condition ? 'all' : 'any';
-    childrenOf(condition).forEach((child, i) => checkConditions(child, `${where}.${key}[${i}]`, rule, rulesById, report));
+    childrenOf(condition).forEach((child, i) => checkConditions(child, `${where}.${key}[${i}]`, rule, kb, report));
     return;
   }
   const { fact, path: factPath, operator, value, params } = condition;
@@ -108,11 +115,16 @@ function checkConditions(
   const derived = derivedFactsById.get(fact);
   if (derived) {
     if (factPath !== undefined) report(`${where}.path`, `derived fact ${fact} takes params, not a path`);
-    const paramsProblem = derived.checkParams(params, new Set(rulesById.keys()));
+    const paramsProblem = derived.checkParams(params, kb.params);
     if (paramsProblem) report(`${where}.params`, paramsProblem);
+    for (const input of paramsProblem ? [] : derived.inputs(params!)) {
+      if (!input.startsWith('ruleOutcomes.') && factSchemaAt(input) === undefined) {
+        report(`${where}.params`, `unknown fact path "${input}" (not in schemas/patient-facts.schema.json)`);
+      }
+    }
     if (fact === 'countOfRules' && !paramsProblem) {
       for (const id of (params as { rules: string[] }).rules) {
-        const other = rulesById.get(id);
+        const other = kb.rulesById.get(id);
         if (other && other.priority <= rule.priority) {
           report(
             `${where}.params.rules`,
@@ -133,6 +145,48 @@ function checkConditions(
   if (!shapeProblem) {
     const valueProblem = checkValueAgainstFact(operator, value, schema);
     if (valueProblem) report(`${where}.value`, valueProblem);
+  }
+}
+
+function conditionNames(condition: Condition): string[] {
+  const own = condition.name ? [condition.name] : [];
+  return isFactCondition(condition) ? own : [...own, ...childrenOf(condition).flatMap(conditionNames)];
+}
+
+/** Each note of a finding must name a condition of its own rule, or it could never show. */
+function checkNotes(rule: RuleDefinition, report: (where: string, problem: string) => void): void {
+  const names = new Set(conditionNames(rule.conditions as Condition));
+  (rule.event.params.notes ?? []).forEach((note, i) => {
+    if (!names.has(note.when))
+      report(`event.params.notes[${i}].when`, `"${note.when}" is not the name of a condition of this rule`);
+  });
+}
+
+/** Value sets: sources that exist, members named once, and list facts they validate that exist. */
+function checkValueSets(
+  valueSets: Readonly<Record<string, ValueSet>>,
+  sources: Readonly<Record<string, unknown>>,
+  report: (where: string, problem: string) => void,
+): void {
+  for (const [name, set] of Object.entries(valueSets)) {
+    set.sources.forEach((source, i) => {
+      if (!Object.hasOwn(sources, source)) report(`valueSets.${name}.sources[${i}]`, `unknown source "${source}"`);
+    });
+    const seen = new Set<string>();
+    set.members.forEach((member, i) => {
+      for (const spelling of [member.name, ...(member.synonyms ?? [])]) {
+        const key = words(spelling).join(' ');
+        if (key === '') report(`valueSets.${name}.members[${i}]`, `"${spelling}" has no words to match`);
+        if (seen.has(key)) report(`valueSets.${name}.members[${i}]`, `"${spelling}" is already a name or synonym in this set`);
+        seen.add(key);
+      }
+    });
+    if (set.validates !== undefined) {
+      const fact = factSchemaAt(set.validates);
+      if (fact?.type !== 'array' || deref(fact.items ?? {}).type !== 'string') {
+        report(`valueSets.${name}.validates`, `"${set.validates}" is not a list of strings in schemas/patient-facts.schema.json`);
+      }
+    }
   }
 }
 
@@ -210,17 +264,29 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   }
 
   const rulesById = new Map(rules.map(({ rule }) => [rule.name, rule]));
+  const valueSets = meta.valueSets ?? {};
+  const kb: KnowledgeBaseContext = {
+    rulesById,
+    params: { ruleIds: new Set(rulesById.keys()), valueSetNames: new Set(Object.keys(valueSets)) },
+  };
   for (const { file, rule } of rules) {
-    checkConditions(rule.conditions, 'conditions', rule, rulesById, reportIn(file));
+    checkConditions(rule.conditions, 'conditions', rule, kb, reportIn(file));
+    checkNotes(rule, reportIn(file));
   }
-  problems.push(...checkCaseFiles(rulesDir, new Set(rulesById.keys())));
+  checkValueSets(valueSets, meta.sources, reportIn(rel(KNOWLEDGE_BASE_FILE)));
+  problems.push(...checkCaseFiles(rulesDir, new Set(rulesById.keys()), valueSets));
   if (problems.length > 0) throw new RuleFilesInvalidError(problems);
 
   // Evidence is embedded by source key: each citation, PMID and URL is then in the bundle once.
   const embedded: CompiledRule[] = rules
     .map(({ rule }) => {
       const { $schema: _schema, ...definition } = rule as RuleDefinition & { $schema?: string };
-      const evidence = definition.event.params.evidence.map(({ source, statement }) => ({ source, statement }));
+      const evidence = definition.event.params.evidence.map(({ source, statement, section, revision }) => ({
+        source,
+        statement,
+        ...(section ? { section } : {}),
+        ...(revision ? { revision } : {}),
+      }));
       return { ...definition, event: { ...definition.event, params: { ...definition.event.params, evidence } } };
     })
     .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));

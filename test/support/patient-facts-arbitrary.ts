@@ -22,24 +22,43 @@ const detection = fc.constantFrom('detected', 'not-detected', 'unknown' as const
 const endpointChange = fc.constantFrom('improved', 'unchanged', 'worsened', 'absent' as const);
 
 const patient = optionalRecord({
-  ageYears: near([0, 31, 58, 77, 130], 0, 130),
+  ageYears: near([0, 12, 17.9, 18, 31, 58, 77, 130], 0, 130),
   sex: fc.constantFrom('female', 'male', 'other', 'unknown' as const),
   pregnant: fc.boolean(),
+  reproductivePotential: fc.boolean(),
   creatinineClearanceMlMin: near([0, 19.9, 19.99, 20, 20.1, 39.9, 39.99, 40, 40.1, 59.9, 59.99, 60, 60.1, 90, 120], 0, 200),
   hepaticImpairment: fc.constantFrom('none', 'mild', 'moderate', 'severe', 'unknown' as const),
 });
 
-const diagnosis = optionalRecord({ smSubtype: fc.constantFrom('ISM', 'SSM', 'ASM', 'SM-AHN', 'MCL', 'unknown' as const) });
+const diagnosis = optionalRecord({ smSubtype: fc.constantFrom('ISM', 'BMM', 'SSM', 'ASM', 'SM-AHN', 'MCL', 'unknown' as const) });
+
+/** KIT variants in every notation the contract accepts, at and around exon 17 (codons 788-828), and some it cannot read. */
+const kitVariant = fc.constantFrom(
+  'F522C', 'K509I', 'V560G', 'del419', 'D816H', 'f522c', 'p.Phe522Cys', 'Phe522Cys', 'p.(K509I)', 'D816V', 'p.Asp816Val',
+  'D816Y', 'V788I', 'S828N', 'K787N', 'S829N', 'D816_I817insV', 'V560del', 'c.2447A>T', 'exon 11 deletion',
+); // prettier-ignore
+
+/** Medication names: members of the value sets in several spellings, combinations, and drugs in no set. */
+const medicationName = fc.constantFrom(
+  'rifampin', 'Rifampicin 600 mg', "St. John's Wort", 'carbamazepine', 'phenytoin', 'dexamethasone', 'rifabutin',
+  'ketoconazole', 'lopinavir/ritonavir', 'grapefruit juice', 'tacrolimus oral capsule', 'simvastatin', 'hydroquinidine',
+  'warfarin sodium', 'levothyroxine', 'liothyronine', 'apixaban', 'metformin', 'omeprazole',
+); // prettier-ignore
 
 const molecular = optionalRecord({
   kitD816V: detection,
-  kitOtherMutations: fc.array(fc.constantFrom('F522C', 'K509I', 'V560G', 'del419', 'D816H', 'f522c'), { maxLength: 4 }),
+  kitOtherMutations: fc.array(kitVariant, { maxLength: 3 }),
   fip1l1Pdgfra: detection,
 });
 
 const labs = optionalRecord({
   serumTryptaseNgMl: near([0, 20, 80, 210], 0, 1000),
   eosinophilsPerMicroliter: near([0, 300, 1499, 1499.9, 1500, 1500.1, 1501, 4200], 0, 10_000),
+  neutrophilsPerMicroliter: near([0, 500, 999, 999.9, 1000, 1000.1, 3200], 0, 20_000),
+  plateletsPerMicroliter: near([0, 20_000, 49_999, 50_000, 50_001, 210_000], 0, 1_000_000),
+  bilirubinTimesUln: near([0, 0.8, 2.9, 3, 3.01, 3.1, 10], 0, 50),
+  altTimesUln: near([0, 1.1, 4.9, 5, 5.01, 8], 0, 50),
+  astTimesUln: near([0, 0.9, 4.9, 5, 5.01, 8], 0, 50),
 });
 
 const cardiac = optionalRecord({
@@ -48,17 +67,23 @@ const cardiac = optionalRecord({
 });
 
 const medications = optionalRecord({
-  strongCyp3a4Inducers: fc.array(fc.constantFrom('rifampin', 'carbamazepine', 'phenytoin'), { maxLength: 2 }),
+  active: fc.array(medicationName, { maxLength: 3 }),
+  strongCyp3a4Inducers: fc.array(fc.constantFrom('rifampin', 'carbamazepine', 'phenytoin', 'dexamethasone'), { maxLength: 2 }),
 });
 
 const order = fc.record(
   {
     drug: fc.oneof(
       { weight: 6, arbitrary: fc.constant('imatinib') },
-      { weight: 1, arbitrary: fc.constantFrom('dasatinib', 'midostaurin', 'Imatinib', 'unknown') },
+      { weight: 1, arbitrary: fc.constantFrom('Imatinib', 'imatinib mesylate', 'Gleevec', 'GLIVEC') },
     ),
-    dailyDoseMg: near([0.5, 99.9, 100, 100.5, 101, 400, 599.9, 600, 600.5, 601, 800], Number.MIN_VALUE, 2000),
+    dailyDoseMg: near(
+      [0.5, 50, 50.1, 99.9, 100, 100.5, 101, 200, 200.5, 400, 400.5, 599.9, 600, 600.5, 601, 800, 800.5, 4000],
+      Number.MIN_VALUE,
+      5000,
+    ),
     status: fc.constantFrom('proposed', 'active' as const),
+    startsTherapy: fc.boolean(),
     prednisoneCoTherapy: fc.boolean(),
   },
   { requiredKeys: ['drug'] },
@@ -128,7 +153,7 @@ const endpointMeasures = fc
 const treatmentCourse = fc
   .tuple(
     optionalRecord({
-      monthsOnImatinib: near([0, 1, 2.9, 2.99, 3, 3.01, 4, 6, 12], 0, 60),
+      monthsOnImatinib: near([0, 0.5, 1, 2.9, 2.99, 3, 3.01, 4, 6, 12], 0, 60),
       skinLesions: endpointChange,
       hepatosplenomegaly: endpointChange,
       symptoms: endpointChange,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MedicationRequest } from 'fhir/r4';
-import { knowledgeBaseInfo, sourceLabel, type Finding, type MissingFact, type SuggestedAction } from '../../core/index.js';
-import { HUNDRED_MG_COUNTERPART, RXNORM, SYSTEM } from '../fhir/codes.js';
+import { knowledgeBaseInfo, sourceLabel, type Finding, type MissingFact } from '../../core/index.js';
+import { HUNDRED_MG_COUNTERPART, SYSTEM } from '../fhir/codes.js';
 import { lookup } from '../fhir/lookup.js';
 import { factLabel } from './fact-labels.js';
 
@@ -16,6 +16,8 @@ export interface CardAction {
   type: 'create' | 'update' | 'delete';
   description: string;
   resource?: MedicationRequest;
+  /** For `delete`: a relative reference to the resource (CDS Hooks 2.0). */
+  resourceId?: string;
 }
 
 export interface Suggestion {
@@ -73,7 +75,10 @@ export function sourceLabelOf(label: string): string {
 
 function evidenceMarkdown(finding: Finding): string {
   return finding.evidence
-    .map((e) => `- [${e.citation}](${e.url})${e.pmid ? ` (PMID ${e.pmid})` : ''}: ${e.statement}`)
+    .map((e) => {
+      const where = [e.section && `section ${e.section}`, e.revision && `${e.revision} text`].filter(Boolean).join(', ');
+      return `- [${e.citation}](${e.url})${e.pmid ? ` (PMID ${e.pmid})` : ''}${where ? ` (${where})` : ''}: ${e.statement}`;
+    })
     .join('\n');
 }
 
@@ -105,64 +110,35 @@ function withDailyDose(order: MedicationRequest, dailyDoseMg: number): Medicatio
   };
 }
 
-function newMedicationRequest(
-  action: Extract<SuggestedAction, { kind: 'add-medication' }>,
-  order: MedicationRequest,
-  call: CardContext,
-): MedicationRequest {
-  const known = action.medication === 'prednisone' ? RXNORM.prednisone : undefined;
-  return {
-    resourceType: 'MedicationRequest',
-    status: 'draft',
-    intent: 'order',
-    subject: order.subject ?? { reference: `Patient/${call.patientId}` },
-    medicationCodeableConcept: {
-      ...(known ? { coding: [{ system: SYSTEM.rxnorm, code: known.code, display: known.display }] } : {}),
-      text: action.medication,
-    },
-    dosageInstruction: [
-      {
-        text: `Low dose for the first ${action.durationDays} days of imatinib; dose to be set by the prescriber.`,
-        timing: { repeat: { boundsDuration: { value: action.durationDays, unit: 'days', system: SYSTEM.ucum, code: 'd' } } },
-      },
-    ],
-    note: [{ text: action.note }],
-  };
-}
-
 /** What a card needs to know of the call it answers. */
 export interface CardContext {
   hookInstance: string;
   patientId: string;
 }
 
-function suggestionsFor(finding: Finding, order: MedicationRequest, call: CardContext, cardUuid: string): Suggestion[] {
-  return (finding.suggestedActions ?? []).map((action, i) => {
+/**
+ * The knowledge base's suggested actions as CDS Hooks suggestions on the draft order: a dose change
+ * is an `update` of the whole draft, a cancellation a `delete` of it (CDS Hooks 2.0, Action). A draft
+ * without an id cannot be referred to, so it gets no delete suggestion.
+ */
+function suggestionsFor(finding: Finding, order: MedicationRequest, cardUuid: string): Suggestion[] {
+  return (finding.suggestedActions ?? []).flatMap((action, i): Suggestion[] => {
     const uuid = stableUuid(cardUuid, 'suggestion', String(i));
     if (action.kind === 'set-daily-dose') {
-      return {
-        label: action.label,
-        uuid,
-        actions: [
-          {
-            type: 'update',
-            description: `Change the imatinib order to ${action.dailyDoseMg} mg once daily`,
-            resource: withDailyDose(order, action.dailyDoseMg),
-          },
-        ],
-      };
-    }
-    return {
-      label: action.label,
-      uuid,
-      actions: [
+      const description = `Change the imatinib order to ${action.dailyDoseMg} mg once daily`;
+      return [
         {
-          type: 'create',
-          description: `Add a draft order for ${action.medication}; the dose is left to the prescriber`,
-          resource: newMedicationRequest(action, order, call),
+          label: action.label,
+          uuid,
+          actions: [{ type: 'update', description, resource: withDailyDose(order, action.dailyDoseMg) }],
         },
-      ],
-    };
+      ];
+    }
+    if (order.id === undefined) return [];
+    const description = 'Remove the draft imatinib order';
+    return [
+      { label: action.label, uuid, actions: [{ type: 'delete', description, resourceId: `MedicationRequest/${order.id}` }] },
+    ];
   });
 }
 
@@ -174,7 +150,7 @@ function suggestionsFor(finding: Finding, order: MedicationRequest, call: CardCo
 export function cardFor(finding: Finding, order: MedicationRequest, call: CardContext): Card {
   const primary = finding.evidence[0]!;
   const uuid = stableUuid(call.hookInstance, finding.category === 'order-check' ? (order.id ?? '') : '', finding.ruleId);
-  const suggestions = suggestionsFor(finding, order, call, uuid);
+  const suggestions = suggestionsFor(finding, order, uuid);
   return {
     uuid,
     summary: finding.summary,

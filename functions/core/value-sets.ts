@@ -1,0 +1,60 @@
+/**
+ * Drug value sets (`valueSets` in rules/knowledge-base.json): named lists of generic ingredient
+ * names with synonyms, which rules refer to by name. A listed medication matches a member when the
+ * member's name, or one of its synonyms, appears in it as whole words: case, spacing and
+ * punctuation do not matter ("St. John's Wort" = "st johns wort"), nor do salt and form words
+ * ("warfarin sodium", "tacrolimus oral capsule"), and a combination counts as each of its
+ * ingredients ("lopinavir/ritonavir", "lopinavir-ritonavir"): knowledge-base spec, Clarifications.
+ */
+
+export interface ValueSetMember {
+  /** Lower-case generic ingredient name. */
+  name: string;
+  synonyms?: string[];
+  /** Where sources class this member differently, which says what. */
+  note?: string;
+}
+
+export interface ValueSet {
+  title: string;
+  description?: string;
+  members: ValueSetMember[];
+  /** Keys of the sources that support the membership. */
+  sources: string[];
+  /** A list fact (dotted path) whose every entry must be a member of a value set naming it here. */
+  validates?: string;
+}
+
+/** A listed name and the member it was taken for. */
+export interface ValueSetMatch {
+  listed: string;
+  member: string;
+}
+
+/** Lower-case words; apostrophes vanish so that "John's" and "Johns" read the same. */
+export function words(name: string): string[] {
+  return name
+    .toLowerCase()
+    .replace(/['\u2019]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+}
+
+const holdsRun = (haystack: readonly string[], run: readonly string[]) =>
+  run.length > 0 && haystack.some((_, start) => run.every((word, i) => haystack[start + i] === word));
+
+/** The member of `set` that `listed` names, if any. */
+export function memberNamed(set: ValueSet, listed: string): ValueSetMember | undefined {
+  const listedWords = words(listed);
+  return set.members.find((member) =>
+    [member.name, ...(member.synonyms ?? [])].some((name) => holdsRun(listedWords, words(name))),
+  );
+}
+
+/** Every entry of `lists` that names a member of `set`, with the member it names. */
+export function matchesIn(set: ValueSet, lists: readonly (readonly string[])[]): ValueSetMatch[] {
+  return lists.flat().flatMap((listed) => {
+    const member = memberNamed(set, listed);
+    return member ? [{ listed, member: member.name }] : [];
+  });
+}
