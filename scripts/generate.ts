@@ -1,7 +1,7 @@
 /**
  * `npm run generate` (run before test, build, start, invoke and bench): checks the rule files and
- * embeds them into functions/core/generated/, and compiles the JSON Schema validators ahead of
- * time beside the modules that use them. A broken rule file stops here with the file and the
+ * embeds them into functions/core/generated/, writes their catalogue to docs/rules.md, and
+ * compiles the JSON Schema validators ahead of time beside the modules that use them. A broken rule file stops here with the file and the
  * problem named; `--out` moves only the knowledge base (tests use it on broken copies of rules/).
  *
  *   tsx scripts/generate.ts [--rules <dir>] [--out <dir>]
@@ -104,6 +104,8 @@ function compileValidators(): void {
 async function main(): Promise<void> {
   compileValidators();
   const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
+  const { readCaseFiles } = await import('./knowledge-base/check-cases.js');
+  const { catalogue } = await import('./knowledge-base/catalogue.js');
   const outDir = path.resolve(args.out);
   let result;
   try {
@@ -117,6 +119,11 @@ async function main(): Promise<void> {
   }
   mkdirSync(outDir, { recursive: true });
   writeIfChanged(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
+  // The catalogue describes the repository's rules, never a copy under test.
+  if (path.resolve(args.rules) === path.join(root, 'rules')) {
+    mkdirSync(path.join(root, 'docs'), { recursive: true });
+    writeIfChanged(path.join(root, 'docs/rules.md'), catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules))));
+  }
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
 }

@@ -90,6 +90,8 @@ export interface KnowledgeBaseMetadata {
   changelog: { version: string; date: string; changes: string[] }[];
   sources: Record<string, Source>;
   valueSets?: Record<string, ValueSet>;
+  /** Statements the specification asked for that could not be read in a copy of their source. */
+  unconfirmed?: { rules: string[]; statement: string; source: string }[];
 }
 
 /** Evidence as embedded: the source by key (its citation, PMID and URL are in `sources`). */

@@ -101,7 +101,13 @@ function checkConditions(
 ): void {
   if (!isFactCondition(condition)) {
     const key = 'all' in condition ? 'all' : 'any';
-    childrenOf(condition).forEach((child, i) => checkConditions(child, `${where}.${key}[${i}]`, rule, kb, report));
+    const seen = new Set<string>();
+    childrenOf(condition).forEach((child, i) => {
+      const text = JSON.stringify(child);
+      if (seen.has(text)) report(`${where}.${key}[${i}]`, 'repeats an earlier condition of the same branch');
+      seen.add(text);
+      checkConditions(child, `${where}.${key}[${i}]`, rule, kb, report);
+    });
     return;
   }
   const { fact, path: factPath, operator, value, params } = condition;
@@ -274,6 +280,10 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
     checkNotes(rule, reportIn(file));
   }
   checkValueSets(valueSets, meta.sources, reportIn(rel(KNOWLEDGE_BASE_FILE)));
+  (meta.unconfirmed ?? []).forEach((item, i) => {
+    const unknownRule = item.rules.find((id) => !rulesById.has(id));
+    if (unknownRule) reportIn(rel(KNOWLEDGE_BASE_FILE))(`unconfirmed[${i}].rules`, `there is no rule ${unknownRule}`);
+  });
   problems.push(...checkCaseFiles(rulesDir, new Set(rulesById.keys()), valueSets));
   if (problems.length > 0) throw new RuleFilesInvalidError(problems);
 

@@ -128,6 +128,50 @@ describe('rule-file checks', () => {
       /fixture-count\.json at .*params\.rules: fixture-tryptase-fall must have a higher priority/,
     ],
     [
+      'a condition repeated in its branch',
+      'fixture-eosinophilia-order.json',
+      (r) => {
+        firesWhen(r).all.push(firesWhen(r).all[0]);
+      },
+      /fixture-eosinophilia-order\.json at conditions\.all\[1\]\.all\[3\]: repeats an earlier condition/,
+    ],
+    [
+      'a note on a condition the rule does not have',
+      'fixture-dose.json',
+      (r) => {
+        r.event.params.notes = [{ when: 'The dose is huge', text: 'A note.' }];
+      },
+      /fixture-dose\.json at event\.params\.notes\[0\]\.when: "The dose is huge" is not the name of a condition of this rule/,
+    ],
+    [
+      'a value set that does not exist',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0] = {
+          name: 'x',
+          fact: 'valueSetMatches',
+          operator: 'hasItems',
+          value: true,
+          params: { valueSet: 'nope', lists: ['medications.active'] },
+        };
+      },
+      /fixture-dose\.json at .*params: unknown value set "nope"/,
+    ],
+    [
+      'a KIT variant that is not in one-letter protein notation',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0] = {
+          name: 'x',
+          fact: 'kitVariantsFound',
+          operator: 'hasItems',
+          value: true,
+          params: { variants: ['Asp816Val'] },
+        };
+      },
+      /fixture-dose\.json at .*params: "Asp816Val" is not a variant in one-letter protein notation/,
+    ],
+    [
       'a count over a rule that does not exist',
       'fixture-count.json',
       (r) => {
