@@ -15,15 +15,9 @@ import { lambdaFunctions } from './lambda-functions.js';
 const root = path.resolve(import.meta.dirname, '..');
 
 /**
- * Three of json-rules-engine's dependencies are replaced in every build, each for a reason measured
- * (README, "Performance"); the engine's own code is untouched:
- * - jsonpath-plus: the engine always runs with its own path resolver (functions/core/fact-paths.ts),
- *   so the JSONPath interpreter is never called; leaving it out saves 25 KB of bundle and start-up;
- * - clone: a plain recursive copy for the acyclic condition trees the engine copies on every run
- *   (scripts/build/fast-clone.ts), a third of a run's time in the profile;
- * - eventemitter2: 18 KB of which the engine uses `on` and `emitAsync` (scripts/build/event-emitter.ts).
- * A test runs the built library against the source on the sample facts and generated ones.
- * Code targets Node 20 (these machines) while Lambda runs nodejs22.x.
+ * Three of json-rules-engine's dependencies are replaced in every build by the stand-ins of
+ * scripts/build/engine-stand-ins/ (its README says why, each measured). Code targets Node 20
+ * (these machines) while Lambda runs nodejs22.x.
  */
 const common: BuildOptions = {
   bundle: true,
@@ -32,9 +26,9 @@ const common: BuildOptions = {
   logLevel: 'warning',
   legalComments: 'none',
   alias: {
-    'jsonpath-plus': path.join(root, 'scripts/build/jsonpath-plus-unused.ts'),
-    clone: path.join(root, 'scripts/build/fast-clone.ts'),
-    eventemitter2: path.join(root, 'scripts/build/event-emitter.ts'),
+    'jsonpath-plus': path.join(root, 'scripts/build/engine-stand-ins/jsonpath-plus-unused.ts'),
+    clone: path.join(root, 'scripts/build/engine-stand-ins/fast-clone.ts'),
+    eventemitter2: path.join(root, 'scripts/build/engine-stand-ins/event-emitter.ts'),
   },
 };
 
@@ -71,7 +65,7 @@ const lazyBuiltins: Plugin = {
   },
 };
 
-export const lambdaBuildOptions = (file: string): BuildOptions => ({
+const lambdaBuildOptions = (file: string): BuildOptions => ({
   ...common,
   entryPoints: [path.join(root, `functions/handlers/${file}.ts`)],
   outfile: path.join(root, `dist/lambda/${file}.cjs`),

@@ -10,8 +10,8 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
  * used by the deployed functions.
  */
 
-export const LOCAL_EHR_TOKEN = 'Bearer {{local-ehr-jwt}}';
-export const LOCAL_EHR_ISSUER = 'urn:imatinib-sm-cds:local-ehr';
+const LOCAL_EHR_TOKEN = 'Bearer {{local-ehr-jwt}}';
+const LOCAL_EHR_ISSUER = 'urn:imatinib-sm-cds:local-ehr';
 
 interface EventWithHeaders {
   rawPath?: string;

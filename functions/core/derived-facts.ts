@@ -1,5 +1,6 @@
 import type { Almanac } from 'json-rules-engine';
 import { readDottedPath } from './fact-paths.js';
+import { isObject } from './json-values.js';
 import { readKitVariant } from './normalise-facts.js';
 import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
 import { matchesIn, words, type ValueSet } from './value-sets.js';
@@ -40,8 +41,6 @@ export interface DerivedFact {
 const contextOf = (almanac: Almanac) => almanac as unknown as RunContext;
 
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const MEASURES = ['serumTryptaseNgMl', 'urinaryNMethylhistamine', 'boneMarrowMastCellPercent'] as const;
 

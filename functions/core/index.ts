@@ -14,5 +14,8 @@ export {
 export type { CompiledKnowledgeBase } from './rule-definition.js';
 export type { RuleOutcome } from './three-valued.js';
 export { sourceLabel } from './knowledge-base.js';
-export { InvalidPatientFactsError, type FactProblem } from './validate-facts.js';
+export { InvalidPatientFactsError, type FactProblem, type FieldProblem } from './validate-facts.js';
+// For the adapters (the HTTP, CDS Hooks and FHIR code reaches the core through this module only).
+export { describeErrors as describeSchemaErrors } from './validate-facts.js';
+export { isObject } from './json-values.js';
 export type * from './types.js';

@@ -9,7 +9,7 @@ import type { EvaluatedBooleanCondition, EvaluatedCondition, EvaluatedFactCondit
 export type FactReader = (dottedPath: string) => unknown;
 
 /** The patient facts (or rule outcomes) a leaf reads. */
-export function factsReadBy(leaf: ConditionResult): string[] {
+function factsReadBy(leaf: ConditionResult): string[] {
   const derived = derivedFactsById.get(leaf.fact ?? '');
   if (derived) return derived.inputs(leaf.params ?? {});
   return [patientFactPath({ fact: leaf.fact ?? '', path: leaf.path })];

@@ -2,15 +2,9 @@ import { Almanac, Engine, Fact, type RuleResult } from 'json-rules-engine';
 import { derivedFacts, type RunContext } from './derived-facts.js';
 import { conditionPath, readDottedPath, resolvePath } from './fact-paths.js';
 import { createOperators, isKnown } from './operators.js';
-import {
-  APPLIES_WHEN,
-  childrenOf,
-  isFactCondition,
-  type Condition,
-  type FactCondition,
-  type RunnableRule,
-} from './rule-definition.js';
+import { APPLIES_WHEN, childrenOf, isFactCondition, type Condition, type RunnableRule } from './rule-definition.js';
 import { outcomeOf, type ConditionResult, type RuleOutcome } from './three-valued.js';
+import { isGate, RunShape } from './run-shape.js';
 import type { PatientFacts } from './types.js';
 import type { ValueSet } from './value-sets.js';
 
@@ -72,13 +66,8 @@ class RunAlmanac extends AlmanacWithResults implements RunContext {
   }
 }
 
-/** A `known: true` leaf at the top of "applies when": the rule cannot apply without that fact. */
-function isGate(condition: Condition): condition is FactCondition {
-  return isFactCondition(condition) && condition.operator === 'known' && condition.value === true;
-}
-
 /** The dotted paths a rule's "applies when" branch requires to be known (its gates). */
-export function gatesOf(rule: RunnableRule): string[] {
+function gatesOf(rule: RunnableRule): string[] {
   const appliesWhen = rule.conditions.all.find((branch) => branch.name === APPLIES_WHEN);
   return (appliesWhen ? childrenOf(appliesWhen) : []).filter(isGate).map((c) => conditionPath(c));
 }
@@ -106,50 +95,6 @@ function dependencyLevels(rules: readonly RunnableRule[]): Map<string, number> {
   };
   for (const rule of rules) levelOf(rule.name);
   return levels;
-}
-
-/** A gate leaf taken out of a rule for an engine whose runs all pass it, and where it stood. */
-interface TakenGate {
-  index: number;
-  leaf: FactCondition;
-  path: string;
-}
-
-/**
- * How an engine runs a rule, and how to make its result whole again. In an engine built for facts
- * that pass a rule's gates, its `known: true` gate leaves are true on every run: they are taken out
- * of the tree json-rules-engine copies and walks on each run, and so is an "applies when" branch
- * left empty (always true), and put back, true, into each result. The result is then what the
- * whole rule would have given.
- */
-class RunShape {
-  readonly conditions: Condition;
-  readonly #taken: TakenGate[] = [];
-  readonly #appliesWhenDropped: boolean;
-
-  constructor(rule: RunnableRule) {
-    const [appliesWhen, firesWhen] = rule.conditions.all;
-    const kept = appliesWhen.all.filter((condition, index) => {
-      if (isGate(condition)) this.#taken.push({ index, leaf: condition, path: conditionPath(condition) });
-      return !isGate(condition);
-    });
-    this.#appliesWhenDropped = kept.length === 0;
-    this.conditions = this.#appliesWhenDropped ? firesWhen : { all: [{ ...appliesWhen, all: kept }, firesWhen] };
-  }
-
-  whole(conditions: ConditionResult, facts: PatientFacts): ConditionResult {
-    if (this.#taken.length === 0 && !this.#appliesWhenDropped) return conditions;
-    const appliesWhen: ConditionResult = this.#appliesWhenDropped
-      ? { name: APPLIES_WHEN, all: [], result: true }
-      : conditions.all![0]!;
-    for (const { index, leaf, path } of this.#taken) {
-      const { name, fact, operator, value } = leaf;
-      const restored: ConditionResult = { name, fact, operator, value, factResult: readDottedPath(facts, path), result: true };
-      if (leaf.path !== undefined) restored.path = leaf.path;
-      appliesWhen.all!.splice(index, 0, restored);
-    }
-    return this.#appliesWhenDropped ? { all: [appliesWhen, conditions], result: conditions.result } : conditions;
-  }
 }
 
 /** A json-rules-engine engine for one subset of the rules, with its runs queued. */

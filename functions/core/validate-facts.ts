@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import validatePatientFacts from './generated/validate-patient-facts.cjs';
 import { readDottedPath } from './fact-paths.js';
+import { isObject } from './json-values.js';
 import type { PatientFacts } from './types.js';
 import { memberNamed, type ValueSet } from './value-sets.js';
 
@@ -10,15 +11,19 @@ import { memberNamed, type ValueSet } from './value-sets.js';
  * by its kind only, never echoed, so no patient value reaches an error body or a log.
  */
 
-export interface FactProblem {
+/** One offending field of a request: where, what was expected, and what kind of value was found. */
+export interface FieldProblem {
   /** JSONPath of the offending field, e.g. `$.molecular.kitD816v`. */
   path: string;
   expected: string;
   found: string;
 }
 
+/** @deprecated The name of FieldProblem in v1 of the embedding API. */
+export type FactProblem = FieldProblem;
+
 export class InvalidPatientFactsError extends Error {
-  constructor(readonly problems: FactProblem[]) {
+  constructor(readonly problems: FieldProblem[]) {
     super(`Invalid patient facts: ${problems.map((p) => `${p.path} (expected ${p.expected})`).join('; ')}`);
     this.name = 'InvalidPatientFactsError';
   }
@@ -29,13 +34,13 @@ const withArticle = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${n
 const SAFE_KEY = /^[A-Za-z0-9_$-]{1,64}$/;
 
 /** A JSONPath segment for a key; keys outside the safe pattern are not echoed. */
-export function pathSegment(key: string | number): string {
+function pathSegment(key: string | number): string {
   if (typeof key === 'number') return `[${key}]`;
   return SAFE_KEY.test(key) ? `.${key}` : '["(unrecognised key)"]';
 }
 
 /** Describes a value by its kind ("a string", "an array of 3 items"), never by its content. */
-export function kindOf(value: unknown): string {
+function kindOf(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
@@ -100,13 +105,13 @@ function expectation(error: ErrorObject): string {
 }
 
 /** Turns Ajv errors into one problem per offending field, in a stable order. */
-export function describeErrors(errors: readonly ErrorObject[], data: unknown): FactProblem[] {
-  const problems = new Map<string, FactProblem>();
+export function describeErrors(errors: readonly ErrorObject[], data: unknown): FieldProblem[] {
+  const problems = new Map<string, FieldProblem>();
   for (const error of errors) {
     // An `if`/`then` failure is always reported again by the keyword inside `then`, at its field.
     if (error.keyword === 'if') continue;
     const p = error.params as Record<string, unknown>;
-    let problem: FactProblem;
+    let problem: FieldProblem;
     if (error.keyword === 'additionalProperties') {
       const key = String(p.additionalProperty);
       problem = {
@@ -132,12 +137,9 @@ export function describeErrors(errors: readonly ErrorObject[], data: unknown): F
   return [...problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** `order.drug` compared in any case (facts.md v2): the schema lists the names in lower case. */
 function withDrugInLowerCase(data: unknown): unknown {
-  if (!isRecord(data) || !isRecord(data.order) || typeof data.order.drug !== 'string') return data;
+  if (!isObject(data) || !isObject(data.order) || typeof data.order.drug !== 'string') return data;
   const drug = data.order.drug.toLowerCase();
   return drug === data.order.drug ? data : { ...data, order: { ...data.order, drug } };
 }
@@ -146,7 +148,7 @@ function withDrugInLowerCase(data: unknown): unknown {
  * Entries of a list fact that a value set of the knowledge base `validates` (the deprecated
  * `medications.strongCyp3a4Inducers`: facts.md v2) and that name no member of those sets.
  */
-function valueSetProblems(facts: PatientFacts, valueSets: Readonly<Record<string, ValueSet>>): FactProblem[] {
+function valueSetProblems(facts: PatientFacts, valueSets: Readonly<Record<string, ValueSet>>): FieldProblem[] {
   const setsByFact = new Map<string, [string, ValueSet][]>();
   for (const [name, set] of Object.entries(valueSets)) {
     if (set.validates !== undefined) setsByFact.set(set.validates, [...(setsByFact.get(set.validates) ?? []), [name, set]]);

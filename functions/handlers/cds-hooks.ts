@@ -1,7 +1,7 @@
 import { loadCdsConfig } from '../adapters/cds-hooks/cds-config.js';
 import { discoveryEndpoint, feedbackEndpoint, serviceEndpoint } from '../adapters/cds-hooks/cds-endpoints.js';
-import { ehrAuth } from '../adapters/cds-hooks/ehr-auth.js';
-import { createEhrJwtVerifier } from '../adapters/cds-hooks/ehr-jwt.js';
+import { ehrAuth } from '../adapters/cds-hooks/auth/ehr-auth.js';
+import { createEhrJwtVerifier } from '../adapters/cds-hooks/auth/ehr-jwt.js';
 import { httpService } from '../adapters/http/http-service.js';
 import { router } from '../adapters/http/router.js';
 import { logger } from '../adapters/logger.js';

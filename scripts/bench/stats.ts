@@ -5,7 +5,7 @@ export function median(values: readonly number[]): number {
 }
 
 /** Quantile of already sorted values (nearest rank). */
-export function quantile(sorted: Float64Array, q: number): number {
+function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }

@@ -13,7 +13,7 @@ import { CASES_DIR } from './rule-files.js';
  * comes out as expected is `npm test`'s job (test/rules/cases.test.ts).
  */
 
-export const CASES_SCHEMA_FILE = 'rule-cases.schema.json';
+const CASES_SCHEMA_FILE = 'rule-cases.schema.json';
 
 export interface RuleCase {
   name: string;

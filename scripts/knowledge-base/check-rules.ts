@@ -41,7 +41,7 @@ function deref(node: SchemaNode): SchemaNode {
 }
 
 /** The PatientFacts schema node at a dotted path, or undefined when no such fact exists. */
-export function factSchemaAt(dottedPath: string): SchemaNode | undefined {
+function factSchemaAt(dottedPath: string): SchemaNode | undefined {
   let node: SchemaNode | undefined = factsSchema;
   const segments = dottedPath.split('.');
   for (const [index, segment] of segments.entries()) {

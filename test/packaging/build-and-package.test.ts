@@ -30,7 +30,7 @@ describe('serverless package (offline, no credentials)', () => {
     const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
     const integrations = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration').map(([, r]) => r.Properties);
 
-    expect(routes).toContain('ANY /evaluate');
+    expect(routes).toEqual(expect.arrayContaining(['POST /evaluate', 'ANY /evaluate']));
     for (const integration of integrations) expect(integration.PayloadFormatVersion).toBe('2.0');
   });
 
@@ -38,7 +38,14 @@ describe('serverless package (offline, no credentials)', () => {
     const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
 
     expect(routes).toEqual(
-      expect.arrayContaining(['GET /cds-services', 'POST /cds-services/{id}', 'POST /cds-services/{id}/feedback']),
+      expect.arrayContaining([
+        'GET /cds-services',
+        'POST /cds-services/{id}',
+        'POST /cds-services/{id}/feedback',
+        'OPTIONS /cds-services',
+        'OPTIONS /cds-services/{id}',
+        'OPTIONS /cds-services/{id}/feedback',
+      ]),
     );
   });
 
@@ -62,7 +69,9 @@ describe('serverless package (offline, no credentials)', () => {
       const event = loadEvent<HttpEventLike>(name);
       const method = event.requestContext?.http?.method ?? event.httpMethod ?? '';
       const path = event.rawPath ?? event.path ?? '';
-      const route = routes.find((r) => (r.method === method || r.method === 'ANY') && r.pattern.test(path));
+      const route =
+        routes.find((r) => r.method === method && r.pattern.test(path)) ??
+        routes.find((r) => r.method === 'ANY' && r.pattern.test(path));
       const target = functionFor(event);
       expect(route?.fn.toLowerCase(), name).toBe(`${target?.name}LambdaFunction`.toLowerCase());
     }
@@ -116,17 +125,26 @@ describe('the library build', () => {
 });
 
 describe('deployment security in the packaged template', () => {
-  it('puts /evaluate behind an API Gateway JWT authorizer with issuer and audience as parameters', () => {
+  it('puts POST /evaluate behind an API Gateway JWT authorizer with issuer and audience as parameters', () => {
     const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     const [authorizerId, authorizer] = authorizers[0]!;
-    const route = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').find(
-      ([, r]) => r.Properties.RouteKey === 'ANY /evaluate',
-    )![1];
+    const route = (key: string) =>
+      resourcesOfType(template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)![1];
 
     expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
     expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://issuer.invalid', Audience: ['imatinib-sm-cds'] });
-    expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    expect(route('POST /evaluate').Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    // Other methods (preflights, and the 405 for a GET) reach the function without a token.
+    expect(route('ANY /evaluate').Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+  });
+
+  it('sets CORS in one place, the functions: no CORS configuration on the API', () => {
+    const api = resourcesOfType(template, 'AWS::ApiGatewayV2::Api')[0]![1];
+    const fns = resourcesOfType(template, 'AWS::Lambda::Function').map(([, r]) => r.Properties);
+
+    expect(api.Properties.CorsConfiguration).toBeUndefined();
+    for (const fn of fns) expect(fn.Environment.Variables.CORS_ALLOWED_ORIGINS).toBe('*');
   });
 
   it('leaves the CDS Hooks routes to the EHR-JWT check in the function, which is on by default', () => {
@@ -135,7 +153,8 @@ describe('deployment security in the packaged template', () => {
     );
     const fn = resourcesOfType(template, 'AWS::Lambda::Function').find(([name]) => name.startsWith('CdsHooks'))![1];
 
-    expect(cds).toHaveLength(3);
+    expect(cds).toHaveLength(6);
+    for (const [, route] of cds) expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
     expect(fn.Properties.Environment.Variables.CDS_JWT_VERIFICATION).toBe('on');
   });
 

@@ -38,11 +38,11 @@ export interface Card {
   overrideReasons?: Coding[];
 }
 
-export const RULE_TOPIC_SYSTEM = 'urn:imatinib-sm-cds:rule';
-export const OVERRIDE_REASON_SYSTEM = 'urn:imatinib-sm-cds:override-reason';
+const RULE_TOPIC_SYSTEM = 'urn:imatinib-sm-cds:rule';
+const OVERRIDE_REASON_SYSTEM = 'urn:imatinib-sm-cds:override-reason';
 
 /** Offered on warning and critical cards, so an override says why. */
-export const OVERRIDE_REASONS: readonly Coding[] = [
+const OVERRIDE_REASONS: readonly Coding[] = [
   { system: OVERRIDE_REASON_SYSTEM, code: 'benefit-outweighs-risk', display: 'Benefit outweighs the risk for this patient' },
   { system: OVERRIDE_REASON_SYSTEM, code: 'already-addressed', display: 'Already addressed (tested, adjusted or monitored)' },
   { system: OVERRIDE_REASON_SYSTEM, code: 'data-not-current', display: 'The patient data behind this card is not current' },
@@ -57,7 +57,7 @@ export const OVERRIDE_REASONS: readonly Coding[] = [
  * A name-based (version 5 style) UUID: the same hook instance and rule always give the same card
  * uuid, so a retried call and its feedback refer to the same card.
  */
-export function stableUuid(...parts: string[]): string {
+function stableUuid(...parts: string[]): string {
   const bytes = createHash('sha1').update(parts.join('\u0000')).digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
@@ -69,7 +69,7 @@ export function stableUuid(...parts: string[]): string {
  * A card's source label, marked "(draft)" (or "(retired)") while the knowledge base is not approved
  * for use, so the clinician sees it on the card itself (knowledge-base spec, metadata).
  */
-export function sourceLabelOf(label: string): string {
+function sourceLabelOf(label: string): string {
   return knowledgeBaseInfo.status === 'active' ? label : `${label} (${knowledgeBaseInfo.status})`;
 }
 

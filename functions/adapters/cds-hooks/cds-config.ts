@@ -1,13 +1,137 @@
-import { loadSecurityConfig, SecurityConfigError, type SecurityConfig } from './security-config.js';
+import type { JSONWebKeySet } from 'jose';
+import { isObject } from '../../core/index.js';
+import { isLoopbackHost } from '../loopback.js';
 
 /**
- * The CDS Hooks function's configuration, read and checked once at cold start (a bad setting stops
- * the function with the setting named, before any call is answered):
- * - CDS_JWT_VERIFICATION, CDS_TRUSTED_ISSUERS: see security-config.ts;
- * - CDS_PUBLIC_BASE_URL: the public URL the EHR calls (`https://cds.example.org`), from which each
+ * The CDS Hooks function's configuration, read from the environment once at cold start and checked
+ * whole, so a bad setting stops the function with the setting named (never its value) before any
+ * call is answered (docs/security.md):
+ * - `CDS_JWT_VERIFICATION`: `on` (the default, also when empty) or `off`. Nothing else switches
+ *   verification off, and any other value is an error rather than a guess.
+ * - `CDS_TRUSTED_ISSUERS`: a JSON array of `{ "iss": string, "jwksUrl": string }` or
+ *   `{ "iss": string, "jwks": { "keys": [...] } }`, exactly one of the two per issuer: the EHRs
+ *   allowed to call (CDS Hooks 2.0 security). Required while verification is on; checked when set
+ *   even while it is off.
+ * - `CDS_PUBLIC_BASE_URL`: the public URL the EHR calls (`https://cds.example.org`), from which each
  *   call's expected JWT audience is built. Required while verification is on; never taken from
  *   request headers, which the caller controls.
  */
+
+/** An EHR allowed to call, with where its public keys come from. */
+export type TrustedIssuer =
+  | { readonly iss: string; readonly jwksUrl: string; readonly jwks?: never }
+  | { readonly iss: string; readonly jwks: JSONWebKeySet; readonly jwksUrl?: never };
+
+export interface SecurityConfig {
+  readonly verification: 'on' | 'off';
+  readonly trustedIssuers: readonly TrustedIssuer[];
+}
+
+export class SecurityConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecurityConfigError';
+  }
+}
+
+const ISSUERS = 'CDS_TRUSTED_ISSUERS';
+const VERIFICATION = 'CDS_JWT_VERIFICATION';
+
+/** Key types of the accepted algorithms: EC for ES256/ES384, RSA for RS256/RS384. */
+const PUBLIC_KEY_TYPES = new Set(['EC', 'RSA']);
+
+/** JWK members that only private or symmetric keys have: such a key has no place in a config. */
+const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+const ISSUER_MEMBERS = new Set(['iss', 'jwksUrl', 'jwks']);
+
+export function loadSecurityConfig(env: Readonly<Record<string, string | undefined>> = process.env): SecurityConfig {
+  const verification = verificationOf(env[VERIFICATION]);
+  const raw = env[ISSUERS]?.trim() ?? '';
+  if (raw === '') {
+    if (verification === 'off') return { verification, trustedIssuers: [] };
+    throw new SecurityConfigError(
+      `${ISSUERS} is not set: give the EHRs allowed to call as a JSON array of {"iss", "jwksUrl" or "jwks"}, or set ${VERIFICATION}=off explicitly.`,
+    );
+  }
+  const trustedIssuers = issuersOf(raw);
+  if (trustedIssuers.length === 0 && verification === 'on') {
+    throw new SecurityConfigError(`${ISSUERS} is an empty array: no EHR could call while ${VERIFICATION} is on.`);
+  }
+  return { verification, trustedIssuers };
+}
+
+function verificationOf(value: string | undefined): 'on' | 'off' {
+  const setting = value?.trim() ?? '';
+  if (setting === '' || setting === 'on') return 'on';
+  if (setting === 'off') return 'off';
+  throw new SecurityConfigError(`${VERIFICATION} must be "on" or "off".`);
+}
+
+function issuersOf(raw: string): TrustedIssuer[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new SecurityConfigError(`${ISSUERS} is not valid JSON.`);
+  }
+  if (!Array.isArray(parsed)) throw new SecurityConfigError(`${ISSUERS} must be a JSON array of issuers.`);
+  const issuers = parsed.map((entry, index) => issuerOf(entry, `${ISSUERS}[${index}]`));
+  const seen = new Set<string>();
+  issuers.forEach(({ iss }, index) => {
+    if (seen.has(iss)) throw new SecurityConfigError(`${ISSUERS}[${index}].iss repeats an earlier issuer.`);
+    seen.add(iss);
+  });
+  return issuers;
+}
+
+function issuerOf(entry: unknown, where: string): TrustedIssuer {
+  if (!isObject(entry)) throw new SecurityConfigError(`${where} must be an object.`);
+  const unknown = Object.keys(entry).filter((key) => !ISSUER_MEMBERS.has(key));
+  if (unknown.length > 0) {
+    // A misspelt "jwksURL" would otherwise surface as a confusing "neither jwksUrl nor jwks".
+    throw new SecurityConfigError(`${where} has unknown member(s); allowed are iss, jwksUrl and jwks.`);
+  }
+  const { iss, jwksUrl, jwks } = entry;
+  if (typeof iss !== 'string' || iss.trim() === '') throw new SecurityConfigError(`${where}.iss must be a non-empty string.`);
+  if ((jwksUrl === undefined) === (jwks === undefined)) {
+    throw new SecurityConfigError(`${where} must have exactly one of jwksUrl and jwks.`);
+  }
+  if (jwksUrl !== undefined) return { iss, jwksUrl: checkedJwksUrl(jwksUrl, `${where}.jwksUrl`) };
+  return { iss, jwks: checkedJwks(jwks, `${where}.jwks`) };
+}
+
+function checkedJwksUrl(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new SecurityConfigError(`${where} must be a string.`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SecurityConfigError(`${where} must be an absolute URL.`);
+  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  if (!secure) throw new SecurityConfigError(`${where} must use https (plain http only for 127.0.0.1 or localhost).`);
+  return url.href;
+}
+
+function checkedJwks(value: unknown, where: string): JSONWebKeySet {
+  if (!isObject(value) || !Array.isArray(value.keys) || value.keys.length === 0) {
+    throw new SecurityConfigError(`${where} must be a JWKS: an object whose "keys" is a non-empty array.`);
+  }
+  value.keys.forEach((key: unknown, index) => {
+    const at = `${where}.keys[${index}]`;
+    if (!isObject(key)) throw new SecurityConfigError(`${at} must be an object.`);
+    if (typeof key.kty !== 'string' || !PUBLIC_KEY_TYPES.has(key.kty))
+      throw new SecurityConfigError(`${at}.kty must be "EC" or "RSA".`);
+    // Tokens must name their key, and a key without a kid can never be chosen.
+    if (typeof key.kid !== 'string' || key.kid === '') throw new SecurityConfigError(`${at}.kid must be a non-empty string.`);
+    if (SECRET_MEMBERS.some((member) => member in key)) {
+      throw new SecurityConfigError(`${at} holds private key material; configure the public key only.`);
+    }
+  });
+  return value as unknown as JSONWebKeySet;
+}
+
 export interface CdsConfig {
   security: SecurityConfig;
   publicBaseUrl?: string;
@@ -20,8 +144,7 @@ function parseBaseUrl(value: string): string {
   } catch {
     throw new SecurityConfigError('CDS_PUBLIC_BASE_URL must be an absolute URL');
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new SecurityConfigError('CDS_PUBLIC_BASE_URL must use https (http only for a loopback host)');
   }
   return value.replace(/\/+$/, '');

@@ -1,11 +1,9 @@
-import type { Condition, MedicationRequest, Observation, Patient } from 'fhir/r4';
-import { evaluate, type EvaluationResult, type MissingFact } from '../../core/index.js';
-import { factsFromFhir, isImatinib, readResources, resourcesOf, unreadable } from '../fhir/fhir-to-facts.js';
+import { unreadable } from '../fhir/fhir-to-facts.js';
 import { badRequest, notFound, preconditionFailed } from '../http/errors.js';
 import { jsonResponse, type HttpResult, type JsonEvent } from '../http/http-event.js';
 import { logger } from '../logger.js';
-import { cardFor, missingFactsCard, type Card, type CardContext } from './cards.js';
-import { draftMedicationRequests, type CdsService } from './cds-service.js';
+import { answerCdsCall } from './cds-answer.js';
+import type { CdsService } from './cds-service.js';
 import { checkCdsFeedback, checkCdsRequest, type CdsRequest } from './cds-request.js';
 import { PrefetchUnavailable, resolvePrefetch } from './prefetch.js';
 import { discoveryDocument, serviceById } from './services/index.js';
@@ -39,17 +37,6 @@ function requestOf(event: JsonEvent, service: CdsService): CdsRequest {
   return checked.value;
 }
 
-/** Merges the missing facts of several evaluations (one per imatinib order). */
-function mergeMissing(results: readonly EvaluationResult[]): MissingFact[] {
-  const merged = new Map<string, Set<string>>();
-  for (const { missingFacts } of results) {
-    for (const { fact, neededBy } of missingFacts) merged.set(fact, new Set([...(merged.get(fact) ?? []), ...neededBy]));
-  }
-  return [...merged].sort(([a], [b]) => (a < b ? -1 : 1)).map(([fact, ids]) => ({ fact, neededBy: [...ids] }));
-}
-
-const RANK = { critical: 0, warning: 1, info: 2 } as const;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** hookInstance correlates log lines; the spec makes it a UUID, and anything else is not logged. */
@@ -62,17 +49,8 @@ const loggable = (value: string | undefined, shape: RegExp) =>
   value === undefined ? undefined : shape.test(value) ? value : 'unexpected-format';
 
 /**
- * The patient's current medications, or undefined (not known) when one of them cannot be read:
- * "no strong CYP3A4 inducer" may only be said of a list read whole.
- */
-function medicationsOf(prefetched: unknown): MedicationRequest[] | undefined {
-  const { resources, unreadable: unread } = readResources<MedicationRequest>(prefetched, 'MedicationRequest');
-  return unread > 0 ? undefined : resources.filter((m) => !isImatinib(m));
-}
-
-/**
- * `POST /cds-services/{id}`: maps the FHIR data to PatientFacts for each imatinib draft order, runs
- * the same core as `/evaluate` and answers with cards. No imatinib order: no cards.
+ * `POST /cds-services/{id}`: checks the request, reads what the EHR did not prefetch, and answers
+ * with the cards of answerCdsCall (the pure part). No imatinib order: no cards, and nothing read.
  */
 export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
   const started = performance.now();
@@ -91,49 +69,21 @@ export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
     prefetch = await resolvePrefetch(request, service.definition.prefetch);
   } catch (error) {
     if (!(error instanceof PrefetchUnavailable)) throw error;
-    logger.warn('prefetch unavailable', { keys: error.keys });
+    logger.warn('prefetch unavailable', { reasons: error.reasons });
     throw preconditionFailed(
       `Data this service needs was neither prefetched nor readable from fhirServer: ${error.keys.join(', ')}.`,
     );
   }
 
-  const drafts = draftMedicationRequests(request);
-  const observations = [
-    ...resourcesOf<Observation>(prefetch.labs, 'Observation'),
-    ...resourcesOf<Observation>(prefetch.variants, 'Observation'),
-  ];
-  const call: CardContext = { hookInstance: request.hookInstance, patientId: request.context.patientId };
-  const cards = new Map<string, Card>();
-  const results: EvaluationResult[] = [];
-  for (const order of orders) {
-    const facts = factsFromFhir({
-      patient: resourcesOf<Patient>(prefetch.patient, 'Patient')[0],
-      observations,
-      conditions: resourcesOf<Condition>(prefetch.conditions, 'Condition'),
-      medications: medicationsOf(prefetch.medications),
-      order,
-      otherDraftOrders: drafts.filter((d) => d !== order),
-      now: new Date(),
-    });
-    const result = await evaluate(facts);
-    results.push(result);
-    for (const finding of result.findings) {
-      const card = cardFor(finding, order, call);
-      if (!cards.has(card.uuid)) cards.set(card.uuid, card);
-    }
-  }
-  const missing = mergeMissing(results);
-  const ordered = [...cards.values()].sort((a, b) => RANK[a.indicator] - RANK[b.indicator]);
-  if (missing.length > 0) ordered.push(missingFactsCard(missing, call));
-
+  const answer = await answerCdsCall({ request, orders, prefetch, now: new Date() });
   logger.info('cards', {
     orders: orders.length,
-    firedRuleIds: [...new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)))],
-    cards: ordered.length,
-    missingFacts: missing.length,
+    firedRuleIds: answer.firedRuleIds,
+    cards: answer.cards.length,
+    missingFacts: answer.missingFacts,
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
   });
-  return jsonResponse(200, { cards: ordered });
+  return jsonResponse(200, { cards: answer.cards });
 }
 
 /**

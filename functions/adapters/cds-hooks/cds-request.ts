@@ -1,4 +1,4 @@
-import { describeErrors, type FactProblem } from '../../core/validate-facts.js';
+import { describeSchemaErrors, type FieldProblem } from '../../core/index.js';
 import validateCdsRequest from './generated/validate-cds-hooks-request.cjs';
 import validateCdsFeedback from './generated/validate-cds-hooks-feedback.cjs';
 
@@ -35,17 +35,17 @@ export interface CdsFeedback {
   }[];
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; problems: FactProblem[] };
+export type Checked<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
 
 /** Validates a CDS Hooks request body; problems name each field, never echo a value. */
 export function checkCdsRequest(body: unknown): Checked<CdsRequest> {
   return validateCdsRequest(body)
     ? { ok: true, value: body as CdsRequest }
-    : { ok: false, problems: describeErrors(validateCdsRequest.errors ?? [], body) };
+    : { ok: false, problems: describeSchemaErrors(validateCdsRequest.errors ?? [], body) };
 }
 
 export function checkCdsFeedback(body: unknown): Checked<CdsFeedback> {
   return validateCdsFeedback(body)
     ? { ok: true, value: body as CdsFeedback }
-    : { ok: false, problems: describeErrors(validateCdsFeedback.errors ?? [], body) };
+    : { ok: false, problems: describeSchemaErrors(validateCdsFeedback.errors ?? [], body) };
 }

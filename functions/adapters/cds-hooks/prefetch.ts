@@ -1,4 +1,4 @@
-import { FHIR_READ_DEFAULTS, fhirRead } from '../fhir/fhir-client.js';
+import { FHIR_READ_DEFAULTS, fhirRead, FhirReadFailed } from '../fhir/fhir-client.js';
 import type { CdsRequest } from './cds-request.js';
 
 /**
@@ -7,15 +7,21 @@ import type { CdsRequest } from './cds-request.js';
  * which is an answer; an absent key, or an OperationOutcome in its place, means it could not fetch.
  */
 
+/** Why a prefetch key could not be had: for the log line an on-call engineer reads. */
+export type PrefetchFailure = FhirReadFailed['reason'] | 'no-fhir-server' | 'operation-outcome';
+
 export class PrefetchUnavailable extends Error {
-  constructor(readonly keys: string[]) {
-    super(`prefetch unavailable: ${keys.join(', ')}`);
+  readonly keys: string[];
+
+  constructor(readonly reasons: Readonly<Record<string, PrefetchFailure>>) {
+    super(`prefetch unavailable: ${Object.keys(reasons).join(', ')}`);
     this.name = 'PrefetchUnavailable';
+    this.keys = Object.keys(reasons);
   }
 }
 
 /** Fills `{{context.x}}` tokens, URL-encoding each value. */
-export function fillTemplate(template: string, context: Record<string, unknown>): string {
+function fillTemplate(template: string, context: Record<string, unknown>): string {
   return template.replace(/\{\{context\.(\w+)\}\}/g, (_token, name: string) => encodeURIComponent(String(context[name] ?? '')));
 }
 
@@ -45,16 +51,19 @@ export async function resolvePrefetch(
   }
   if (missing.length === 0) return resolved;
   const { fhirServer } = request;
-  if (!fhirServer) throw new PrefetchUnavailable(missing);
+  if (!fhirServer) throw new PrefetchUnavailable(Object.fromEntries(missing.map((key) => [key, 'no-fhir-server' as const])));
 
   const read = { accessToken: request.fhirAuthorization?.access_token, ...FHIR_READ_DEFAULTS, ...options };
   const results = await Promise.allSettled(
     missing.map((key) => fhirRead(fhirServer, fillTemplate(templates[key]!, request.context), read)),
   );
-  const failed = missing.filter(
-    (_key, i) => results[i]!.status === 'rejected' || isOperationOutcome((results[i] as PromiseFulfilledResult<unknown>).value),
-  );
-  if (failed.length > 0) throw new PrefetchUnavailable(failed);
+  const failures: Record<string, PrefetchFailure> = {};
+  missing.forEach((key, i) => {
+    const result = results[i]!;
+    if (result.status === 'rejected') failures[key] = result.reason instanceof FhirReadFailed ? result.reason.reason : 'network';
+    else if (isOperationOutcome(result.value)) failures[key] = 'operation-outcome';
+  });
+  if (Object.keys(failures).length > 0) throw new PrefetchUnavailable(failures);
   missing.forEach((key, i) => {
     resolved[key] = (results[i] as PromiseFulfilledResult<unknown>).value;
   });

@@ -10,7 +10,7 @@ import type {
   Quantity,
 } from 'fhir/r4';
 import type { PatientFacts } from '../../core/index.js';
-import { describeErrors, type FactProblem } from '../../core/validate-facts.js';
+import { describeSchemaErrors, isObject, type FieldProblem } from '../../core/index.js';
 import * as readable from './generated/validate-fhir-read-subset.cjs';
 import { lookup } from './lookup.js';
 import {
@@ -69,7 +69,7 @@ export function isImatinib(request: MedicationRequest): boolean {
   return hasCode(concept, SYSTEM.rxnorm, IMATINIB_CODES) || mentions(concept, 'imatinib') || mentions(concept, 'gleevec');
 }
 
-export function isPrednisone(request: MedicationRequest): boolean {
+function isPrednisone(request: MedicationRequest): boolean {
   const concept = request.medicationCodeableConcept;
   return hasCode(concept, SYSTEM.rxnorm, [RXNORM.prednisone.code]) || mentions(concept, 'prednisone');
 }
@@ -350,9 +350,6 @@ const readers: Readonly<Record<ReadResourceType | 'DraftMedicationRequest', type
   Condition: readable.Condition,
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /**
  * The resources of one type in a Bundle (or a single resource), split into those this mapping can
  * read (their read elements have the types FHIR gives them: schemas/fhir-read-subset.schema.json)
@@ -382,10 +379,10 @@ export function unreadable(
   resource: unknown,
   resourceType: ReadResourceType | 'DraftMedicationRequest',
   at: string,
-): FactProblem[] {
+): FieldProblem[] {
   const validate = readers[resourceType];
   if (validate(resource)) return [];
-  return describeErrors(validate.errors ?? [], resource).map((problem) => ({
+  return describeSchemaErrors(validate.errors ?? [], resource).map((problem) => ({
     ...problem,
     path: problem.path.replace(/^\$/, at),
   }));

@@ -1,14 +1,9 @@
+import type { FieldProblem } from '../../core/index.js';
+
 /**
  * HTTP errors in middy's manner: a status code and an `expose` flag, so that only client errors
  * show their message. Bodies are RFC 9457 problem details; `errors` names each offending field.
  */
-
-export interface FieldProblem {
-  /** JSONPath of the offending field, e.g. `$.molecular.kitD816v`. */
-  path: string;
-  expected: string;
-  found: string;
-}
 
 export interface ProblemBody {
   type: 'about:blank';
@@ -20,7 +15,7 @@ export interface ProblemBody {
 }
 
 /** At most this many field problems go into one response; the count of the rest is stated. */
-export const MAX_REPORTED_PROBLEMS = 50;
+const MAX_REPORTED_PROBLEMS = 50;
 
 export class HttpError extends Error {
   readonly expose: boolean;

@@ -9,7 +9,7 @@ export type JsonEvent = HttpEvent & { jsonBody?: unknown };
 /** What every handler returns; the same shape for both payload versions. */
 export type HttpResult = APIGatewayProxyResult & { headers: Record<string, string> };
 
-export function isV2(event: HttpEvent): event is APIGatewayProxyEventV2 {
+function isV2(event: HttpEvent): event is APIGatewayProxyEventV2 {
   return (event as APIGatewayProxyEventV2).version === '2.0';
 }
 

@@ -10,7 +10,7 @@ import { jsonBody } from './json-body.js';
 import { problemResponses } from './problem-responses.js';
 
 /** Request limits of every HTTP entry point (facts.md: an oversized body is 413). */
-export const LIMITS = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
+const LIMITS = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
 
 const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*')
   .split(',')

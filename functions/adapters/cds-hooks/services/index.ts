@@ -3,7 +3,7 @@ import { imatinibOrderSelect } from './imatinib-order-select.js';
 import { imatinibOrderSign } from './imatinib-order-sign.js';
 
 /** Every CDS service this function offers; discovery lists them in this order. */
-export const cdsServices: readonly CdsService[] = [imatinibOrderSelect, imatinibOrderSign];
+const cdsServices: readonly CdsService[] = [imatinibOrderSelect, imatinibOrderSign];
 
 export const serviceById = (id: string): CdsService | undefined => cdsServices.find((s) => s.definition.id === id);
 

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
-import { unauthorized } from '../http/errors.js';
-import { headerOf, methodOf, pathOf, type HttpEvent } from '../http/http-event.js';
-import { logger } from '../logger.js';
+import { unauthorized } from '../../http/errors.js';
+import { headerOf, methodOf, pathOf, type HttpEvent } from '../../http/http-event.js';
+import { logger } from '../../logger.js';
 import { EhrJwtRejected, type EhrJwtVerifier } from './ehr-jwt.js';
 
 /**

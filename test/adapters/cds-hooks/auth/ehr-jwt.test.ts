@@ -4,13 +4,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEhrJwtVerifier,
   EhrJwtRejected,
-  loadSecurityConfig,
-  SecurityConfigError,
   type EhrJwtRejectionReason,
   type EhrJwtVerifier,
   type EhrJwtVerifierOptions,
+} from '../../../../functions/adapters/cds-hooks/auth/ehr-jwt.js';
+import {
+  loadSecurityConfig,
+  SecurityConfigError,
   type TrustedIssuer,
-} from '../../../functions/adapters/cds-hooks/ehr-jwt.js';
+} from '../../../../functions/adapters/cds-hooks/cds-config.js';
 import {
   newSigningKey,
   SANDBOX_CLIENT_ID,
@@ -20,7 +22,7 @@ import {
   unsignedToken,
   type JwksServer,
   type SigningKey,
-} from '../../support/jwks-server.js';
+} from '../../../support/jwks-server.js';
 
 const SERVICE_URL = 'https://cds.example.org/cds-services/imatinib-sm-order-check';
 const NOW_MS = Date.UTC(2026, 0, 15, 12, 0, 0);

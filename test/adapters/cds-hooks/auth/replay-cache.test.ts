@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReplayCache } from '../../../functions/adapters/cds-hooks/replay-cache.js';
+import { ReplayCache } from '../../../../functions/adapters/cds-hooks/auth/replay-cache.js';
 
 const NOW = 1_800_000_000;
 

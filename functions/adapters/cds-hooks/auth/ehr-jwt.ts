@@ -10,9 +10,7 @@ import {
   type ProtectedHeaderParameters,
 } from 'jose';
 import { ReplayCache } from './replay-cache.js';
-import type { SecurityConfig, TrustedIssuer } from './security-config.js';
-
-export { loadSecurityConfig, SecurityConfigError, type SecurityConfig, type TrustedIssuer } from './security-config.js';
+import type { SecurityConfig, TrustedIssuer } from '../cds-config.js';
 
 /**
  * Verification of the JWT an EHR sends as `Authorization: Bearer <JWT>` on each CDS Hooks call
@@ -29,16 +27,16 @@ export { loadSecurityConfig, SecurityConfigError, type SecurityConfig, type Trus
  */
 
 /** Signature algorithms the CDS Hooks spec allows EHRs to use (asymmetric only). */
-export const ALLOWED_ALGORITHMS = Object.freeze(['ES256', 'ES384', 'RS256', 'RS384'] as const);
+const ALLOWED_ALGORITHMS = Object.freeze(['ES256', 'ES384', 'RS256', 'RS384'] as const);
 
 /**
  * CDS Hooks 2.0 sets no maximum lifetime; its best-practice page asks services to remember `jti`s
  * for the longest lifetime they accept. 5 minutes is what the public sandbox (and SMART Backend
  * Services) issue, and it keeps the replay cache's window short.
  */
-export const MAX_TOKEN_LIFETIME_SECONDS = 300;
+const MAX_TOKEN_LIFETIME_SECONDS = 300;
 
-export const DEFAULTS = Object.freeze({
+const DEFAULTS = Object.freeze({
   clockToleranceSeconds: 30,
   replayCacheSize: 10_000,
   jwksTimeoutMs: 2_000,
