@@ -51,8 +51,11 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
   function findingFor(run: RuleRun, read: FactReader): Finding {
     const { category, indicator, summary, detail, notes, evidence, suggestedActions } = rulesById.get(run.ruleId)!.event.params;
     const rationale = buildRationale(run.conditions!, read);
-    const held = notes ? trueConditionNames(rationale.conditions) : new Set<string>();
+    const held = trueConditionNames(rationale.conditions);
     const shownNotes = (notes ?? []).filter((note) => held.has(note.when)).map((note) => note.text);
+    const actions = (suggestedActions ?? [])
+      .filter((action) => action.when === undefined || held.has(action.when))
+      .map(({ when: _when, ...action }) => action);
     return {
       ruleId: run.ruleId,
       category,
@@ -64,7 +67,7 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
         return { citation, pmid, url, statement, ...(section ? { section } : {}), ...(revision ? { revision } : {}) };
       }),
       rationale,
-      ...(suggestedActions ? { suggestedActions } : {}),
+      ...(actions.length > 0 ? { suggestedActions: actions } : {}),
     };
   }
 

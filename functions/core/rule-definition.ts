@@ -53,7 +53,8 @@ export interface FindingContent {
   detail: string;
   notes?: DetailNote[];
   evidence: RuleEvidence[];
-  suggestedActions?: SuggestedAction[];
+  /** `when`: offered only when that named condition of the rule came out true. */
+  suggestedActions?: (SuggestedAction & { when?: string })[];
 }
 
 export interface RuleDefinition {

@@ -109,7 +109,8 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
       }
       if (p.suggestedActions) {
         push('**Suggests**', '');
-        for (const action of p.suggestedActions) push(`- ${action.label} (\`${action.kind}\`)`);
+        for (const action of p.suggestedActions)
+          push(`- ${action.label} (\`${action.kind}\`)${action.when ? `, when *${action.when}*` : ''}`);
         push('');
       }
       push('**Evidence**', '');

@@ -159,7 +159,7 @@ function conditionNames(condition: Condition): string[] {
   return isFactCondition(condition) ? own : [...own, ...childrenOf(condition).flatMap(conditionNames)];
 }
 
-/** Each note of a finding must name a condition of its own rule, or it could never show. */
+/** Each note or conditional action of a finding must name a condition of its own rule, or it could never show. */
 function checkNotes(rule: RuleDefinition, report: (where: string, problem: string) => void): void {
   const names = new Set(conditionNames(rule.conditions as Condition));
   (rule.event.params.notes ?? []).forEach((note, i) => {
