@@ -60,7 +60,15 @@ function compileDefinitions(schemaFile: string, names: readonly string[]): strin
   return standaloneCode(ajv, Object.fromEntries(names.map((name) => [name, `${schema.$id}#/$defs/${name}`])));
 }
 
-const FHIR_RESOURCES = ['MedicationRequest', 'DraftMedicationRequest', 'Observation', 'Patient', 'Condition'] as const;
+const FHIR_RESOURCES = [
+  'MedicationRequest',
+  'DraftMedicationRequest',
+  'MedicationStatement',
+  'Medication',
+  'Observation',
+  'Patient',
+  'Condition',
+] as const;
 
 const FHIR_VALIDATOR_TYPES = `import type { ErrorObject } from 'ajv';
 interface Validate {

@@ -18,4 +18,5 @@ export { InvalidPatientFactsError, type FactProblem, type FieldProblem } from '.
 // For the adapters (the HTTP, CDS Hooks and FHIR code reaches the core through this module only).
 export { describeErrors as describeSchemaErrors } from './validate-facts.js';
 export { isObject } from './json-values.js';
+export { readKitVariant, type KitVariant } from './normalise-facts.js';
 export type * from './types.js';

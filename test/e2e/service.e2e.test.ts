@@ -73,7 +73,7 @@ describe('CDS Hooks over HTTP, with the EHR JWT verified', () => {
     const unsigned = await fetch(`${service.baseUrl}/cds-services`);
 
     expect(signed.status).toBe(200);
-    expect(((await signed.json()) as { services: unknown[] }).services).toHaveLength(2);
+    expect(((await signed.json()) as { services: unknown[] }).services).toHaveLength(3);
     expect(unsigned.status).toBe(401);
   });
 

@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpEvent } from '../../functions/adapters/http/http-event.js';
 import type { Card } from '../../functions/adapters/cds-hooks/cards.js';
-import type { Condition, MedicationRequest, Observation } from 'fhir/r4';
+import type { Condition, MedicationRequest, MedicationStatement, Observation } from 'fhir/r4';
 import { evaluate } from '../../functions/core/index.js';
-import { factsFromFhir, resourcesOf } from '../../functions/adapters/fhir/fhir-to-facts.js';
+import { factsFromFhir } from '../../functions/adapters/fhir/fhir-to-facts.js';
+import { readResources, resourcesOf } from '../../functions/adapters/fhir/resources.js';
 import { bodyOf, lambdaContext, loadEvent, type Invoke } from '../support/events.js';
+import { CDS_BASE_URL as BASE, signedCdsHandler, type SignedCdsHandler } from '../support/cds-handler.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
-import { newSigningKey, SANDBOX_ISSUER, startJwksServer, unsignedToken, type JwksServer } from '../support/jwks-server.js';
+import { newSigningKey, SANDBOX_ISSUER, unsignedToken, type JwksServer } from '../support/jwks-server.js';
 import { schemaValidator } from '../support/schemas.js';
 
-const BASE = 'https://cds.example.org';
 const validResponse = schemaValidator('cds-hooks-response.schema.json');
 
 let jwks: JwksServer;
@@ -32,41 +33,41 @@ async function signedEvent(name: string, edit: (body: any) => void = () => undef
 const cardsOf = (result: { body: string }) => bodyOf<{ cards: Card[] }>(result as never).cards;
 const ruleIdsOf = (cards: Card[]) => cards.map((c) => c.source.topic?.code ?? 'missing-facts');
 
-/** The rule ids evaluate() fires on the facts the FHIR mapping reads from a sample event's first draft order. */
-async function findingsOfSample(name: string): Promise<string[]> {
-  const { context, prefetch } = JSON.parse(loadEvent(name).body!);
-  const order = context.draftOrders.entry[0].resource;
+/** The findings evaluate() gives on what the FHIR mapping reads from a request's record, for `order`. */
+async function findingsOfRecord(body: any, order?: MedicationRequest) {
+  const { prefetch } = body;
+  const requests = readResources<MedicationRequest>(prefetch.medications, 'MedicationRequest');
   const facts = factsFromFhir({
     patient: prefetch.patient,
-    observations: [
-      ...resourcesOf<Observation>(prefetch.labs, 'Observation'),
-      ...resourcesOf<Observation>(prefetch.variants, 'Observation'),
-    ],
+    observations: ['labs', 'history', 'variants'].flatMap((key) => resourcesOf<Observation>(prefetch[key], 'Observation')),
     conditions: resourcesOf<Condition>(prefetch.conditions, 'Condition'),
-    medications: resourcesOf<MedicationRequest>(prefetch.medications, 'MedicationRequest'),
-    order,
+    medicationRequests: requests,
+    medicationStatements: readResources<MedicationStatement>(prefetch.statements, 'MedicationStatement'),
+    order:
+      order ?? requests.resources.find((r) => r.status === 'active' && r.medicationCodeableConcept?.text?.includes('imatinib'))!,
     otherDraftOrders: [],
     now: new Date(),
   });
-  return (await evaluate(facts)).findings.map((f) => f.ruleId);
+  return (await evaluate(facts)).findings;
 }
 
+/** The rule ids evaluate() fires on the facts the FHIR mapping reads from a sample event's first draft order. */
+async function findingsOfSample(name: string): Promise<string[]> {
+  const body = JSON.parse(loadEvent(name).body!);
+  return (await findingsOfRecord(body, body.context.draftOrders.entry[0].resource)).map((f) => f.ruleId);
+}
+
+let handler: SignedCdsHandler;
+
 beforeAll(async () => {
-  jwks = await startJwksServer({ audience: `${BASE}/cds-services` });
-  vi.stubEnv('CDS_JWT_VERIFICATION', 'on');
-  vi.stubEnv('CDS_PUBLIC_BASE_URL', BASE);
-  vi.stubEnv('CDS_TRUSTED_ISSUERS', JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl }]));
-  vi.resetModules();
-  invoke = (await import('../../functions/handlers/cds-hooks.js')).handler as unknown as Invoke;
+  handler = await signedCdsHandler();
+  ({ invoke, jwks } = handler);
 });
 
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await jwks.close();
-});
+afterAll(() => handler.close());
 
 describe('CDS Hooks discovery', () => {
-  it('lists an order-select and an order-sign service with prefetch templates and usage requirements', async () => {
+  it('lists the order-select, order-sign and patient-view services with prefetch templates and usage requirements', async () => {
     const result = await invoke(await signedEvent('cds-hooks.discovery'), lambdaContext());
 
     expect(result.statusCode).toBe(200);
@@ -74,6 +75,7 @@ describe('CDS Hooks discovery', () => {
     expect(services.map((s) => [s.id, s.hook])).toEqual([
       ['imatinib-sm-order-select', 'order-select'],
       ['imatinib-sm-order-sign', 'order-sign'],
+      ['imatinib-sm-patient-view', 'patient-view'],
     ]);
     for (const service of services) {
       expect(service.prefetch.patient).toBe('Patient/{{context.patientId}}');
@@ -190,9 +192,63 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
     expect(bodyOf(result)).toEqual({ cards: [] });
   });
 
+  it('answers the order-sign the public sandbox sends (one 400 mg tablet a day as {pill}, category as one object) with the starting-dose card for FIP1L1-PDGFRA', async () => {
+    const result = await invoke(await signedEvent('cds-hooks.order-sign-sandbox-pill-count'), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    const card = cardsOf(result).find((c) => c.source.topic?.code === 'fip1l1-pdgfra-starting-dose');
+    expect(card?.suggestions?.[0]?.actions[0]).toMatchObject({ type: 'update', resource: { id: 'request-123' } });
+  });
+
+  it("answers the sandbox's order-select before a drug is chosen (a draft with no drug and no intent) with no cards", async () => {
+    const result = await invoke(await signedEvent('cds-hooks.order-select-bare-draft'), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ cards: [] });
+  });
+
+  it('still answers 400 to an imatinib draft that lacks what a MedicationRequest must have, naming the field', async () => {
+    const event = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra', (body) => {
+      delete body.context.draftOrders.entry[0].resource.intent;
+    });
+
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).errors).toEqual([expect.objectContaining({ path: '$.context.draftOrders.entry[0].resource.intent' })]);
+  });
+
   it('checks only the selected orders on order-select', async () => {
     const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
       body.context.selections = ['MedicationRequest/some-other-order'];
+    });
+
+    expect(bodyOf(await invoke(event, lambdaContext()))).toEqual({ cards: [] });
+  });
+});
+
+describe('CDS Hooks patient-view', () => {
+  it('answers a patient on imatinib with the findings the same facts give, all but the information about the molecular picture', async () => {
+    const event = await signedEvent('cds-hooks.patient-view-on-imatinib');
+
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    const cards = cardsOf(result);
+    expect(validResponse({ cards }), JSON.stringify(validResponse.errors)).toBe(true);
+    const findings = await findingsOfRecord(JSON.parse(event.body!));
+    expect(ruleIdsOf(cards)).toEqual([
+      ...findings.filter((f) => f.category !== 'therapy-selection' || f.indicator !== 'info').map((f) => f.ruleId),
+      'missing-facts',
+    ]);
+    expect(ruleIdsOf(cards)).toEqual(
+      expect.arrayContaining(['neutropenia-thrombocytopenia-hold', 'response-tryptase', 'levothyroxine-tsh']),
+    );
+  });
+
+  it('answers a patient not on imatinib with no cards', async () => {
+    const event = await signedEvent('cds-hooks.patient-view-on-imatinib', (body) => {
+      body.prefetch.medications.entry = body.prefetch.medications.entry.filter((e: any) => e.resource.id !== 'imatinib-2025');
     });
 
     expect(bodyOf(await invoke(event, lambdaContext()))).toEqual({ cards: [] });
@@ -230,8 +286,8 @@ describe('CDS Hooks prefetch', () => {
 
     expect(result.statusCode).toBe(200);
     expect(ruleIdsOf(cardsOf(result))).toEqual(prefetched);
-    expect(fhir.authorizations.slice(-5)).toEqual(Array(5).fill('Bearer fhir-access-token'));
-    expect(fhir.paths.slice(-5)).toContain('/fhir/Patient/pt-4821');
+    expect(fhir.authorizations.slice(-7)).toEqual(Array(7).fill('Bearer fhir-access-token'));
+    expect(fhir.paths.slice(-7)).toContain('/fhir/Patient/pt-4821');
   });
 
   it('fetches only the keys the EHR did not send, and takes a null key as "nothing found"', async () => {
@@ -274,7 +330,7 @@ describe('CDS Hooks prefetch', () => {
     const result = await invoke(await signedEvent('cds-hooks.order-sign-missing-prefetch'), lambdaContext());
 
     expect(result.statusCode).toBe(412);
-    expect(bodyOf(result).detail).toMatch(/patient, labs, variants, conditions, medications/);
+    expect(bodyOf(result).detail).toMatch(/patient, labs, history, variants, conditions, medications, statements/);
   });
 });
 

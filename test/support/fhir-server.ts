@@ -17,7 +17,7 @@ export interface FhirServer {
 /**
  * A small FHIR server on 127.0.0.1 answering the service's prefetch queries from a prefetch object
  * (the same data a CDS client would have prefetched), by resource type and, for Observations, by
- * whether the query asks for the variant code.
+ * whether the query asks for the variant code or the history of the trial's endpoints.
  */
 export async function startFhirServer(prefetch: Record<string, unknown>): Promise<FhirServer> {
   let behaviour: FhirBehaviour = 'serve';
@@ -26,9 +26,13 @@ export async function startFhirServer(prefetch: Record<string, unknown>): Promis
   const answer = (request: IncomingMessage): unknown => {
     const url = decodeURIComponent(request.url ?? '');
     if (url.startsWith('/fhir/Patient/')) return prefetch.patient;
-    if (url.startsWith('/fhir/Observation?')) return url.includes('69548-6') ? prefetch.variants : prefetch.labs;
+    if (url.startsWith('/fhir/Observation?')) {
+      if (url.includes('69548-6')) return prefetch.variants;
+      return url.includes('44340-8') ? prefetch.history : prefetch.labs;
+    }
     if (url.startsWith('/fhir/Condition?')) return prefetch.conditions;
     if (url.startsWith('/fhir/MedicationRequest?')) return prefetch.medications;
+    if (url.startsWith('/fhir/MedicationStatement?')) return prefetch.statements;
     return undefined;
   };
   const server = createServer((request, response) => {

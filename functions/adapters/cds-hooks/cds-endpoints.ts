@@ -1,9 +1,11 @@
-import { unreadable } from '../fhir/fhir-to-facts.js';
+import type { MedicationRequest } from 'fhir/r4';
+import { isImatinib } from '../fhir/fhir-to-facts.js';
+import { unreadable } from '../fhir/resources.js';
 import { badRequest, notFound, preconditionFailed } from '../http/errors.js';
 import { jsonResponse, type HttpResult, type JsonEvent } from '../http/http-event.js';
 import { logger } from '../logger.js';
 import { answerCdsCall } from './cds-answer.js';
-import type { CdsService } from './cds-service.js';
+import { draftMedications, type CdsService } from './cds-service.js';
 import { checkCdsFeedback, checkCdsRequest, type CdsRequest } from './cds-request.js';
 import { PrefetchUnavailable, resolvePrefetch } from './prefetch.js';
 import { discoveryDocument, serviceById } from './services/index.js';
@@ -19,22 +21,32 @@ function serviceOf(event: JsonEvent): CdsService {
   return service;
 }
 
+/**
+ * The request, checked: a CDS Hooks request for this service's hook whose draft MedicationRequests
+ * have the FHIR types the mapping reads. An imatinib draft must also be whole (status, intent,
+ * subject), since a suggestion may update it; a draft of another drug, or one with no drug chosen
+ * yet (the sandbox's order-select fires before), needs nothing more.
+ */
 function requestOf(event: JsonEvent, service: CdsService): CdsRequest {
   const checked = checkCdsRequest(event.jsonBody);
   if (!checked.ok) throw badRequest('The body is not a valid CDS Hooks request for this service.', checked.problems);
-  const unreadableOrders = checked.value.context.draftOrders.entry.flatMap(({ resource }, i) =>
-    resource.resourceType === 'MedicationRequest'
-      ? unreadable(resource, 'DraftMedicationRequest', `$.context.draftOrders.entry[${i}].resource`)
-      : [],
-  );
-  if (unreadableOrders.length > 0)
-    throw badRequest('A draft MedicationRequest does not have the FHIR R4 types this service reads.', unreadableOrders);
-  if (checked.value.hook !== service.definition.hook) {
+  const request = checked.value;
+  if (request.hook !== service.definition.hook) {
     throw badRequest(`This service answers the ${service.definition.hook} hook.`, [
       { path: '$.hook', expected: JSON.stringify(service.definition.hook), found: 'another hook' },
     ]);
   }
-  return checked.value;
+  const medications = draftMedications(request);
+  const problems = (request.context.draftOrders?.entry ?? []).flatMap(({ resource }, i) => {
+    if (resource.resourceType !== 'MedicationRequest') return [];
+    const at = `$.context.draftOrders.entry[${i}].resource`;
+    const types = unreadable(resource, 'MedicationRequest', at);
+    if (types.length > 0 || !isImatinib(resource as MedicationRequest, medications)) return types;
+    return unreadable(resource, 'DraftMedicationRequest', at);
+  });
+  if (problems.length > 0)
+    throw badRequest('A draft MedicationRequest does not have the FHIR R4 types and elements this service reads.', problems);
+  return request;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,8 +70,8 @@ export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
   const request = requestOf(event, service);
   logger.appendKeys({ hookInstance: loggableHookInstance(request.hookInstance), cdsService: service.definition.id });
 
-  const orders = service.imatinibOrders(request);
-  if (orders.length === 0) {
+  // An order hook about another drug reads nothing from the EHR.
+  if (service.draftOrders && service.draftOrders(request).length === 0) {
     logger.info('no imatinib order to check', { cards: 0 });
     return jsonResponse(200, { cards: [] });
   }
@@ -75,9 +87,9 @@ export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
     );
   }
 
-  const answer = await answerCdsCall({ request, orders, prefetch, now: new Date() });
+  const answer = await answerCdsCall({ service, request, prefetch, now: new Date() });
   logger.info('cards', {
-    orders: orders.length,
+    orders: answer.orders,
     firedRuleIds: answer.firedRuleIds,
     cards: answer.cards.length,
     missingFacts: answer.missingFacts,

@@ -4,7 +4,7 @@ import validateCdsFeedback from './generated/validate-cds-hooks-feedback.cjs';
 
 /** The parts of a CDS Hooks 2.0 request this service reads (schemas/cds-hooks-request.schema.json). */
 export interface CdsRequest {
-  hook: 'order-select' | 'order-sign';
+  hook: 'order-select' | 'order-sign' | 'patient-view';
   hookInstance: string;
   fhirServer?: string;
   fhirAuthorization?: {
@@ -20,7 +20,8 @@ export interface CdsRequest {
     patientId: string;
     encounterId?: string;
     selections?: string[];
-    draftOrders: { resourceType: 'Bundle'; entry: { resource: { resourceType: string; id?: string } }[] };
+    /** Required by the order hooks; patient-view has none. */
+    draftOrders?: { resourceType: 'Bundle'; entry: { resource: { resourceType: string; id?: string } }[] };
   };
   prefetch?: Record<string, unknown>;
 }

@@ -1,47 +1,91 @@
-import type { Bundle, MedicationRequest } from 'fhir/r4';
-import { isImatinib, resourcesOf } from '../fhir/fhir-to-facts.js';
+import type { Medication, MedicationRequest } from 'fhir/r4';
+import type { Finding } from '../../core/index.js';
+import { HISTORY, LAB, loincCodesOf, VARIANT_LOINC } from '../fhir/codes.js';
+import { isImatinib } from '../fhir/fhir-to-facts.js';
+import { resourcesOf } from '../fhir/resources.js';
 import type { CdsRequest } from './cds-request.js';
 
 /** A service's entry in the discovery document (CDS Hooks 2.0, Discovery). */
 export interface DiscoveryEntry {
   id: string;
-  hook: 'order-select' | 'order-sign';
+  hook: 'order-select' | 'order-sign' | 'patient-view';
   title: string;
   description: string;
   prefetch: Record<string, string>;
   usageRequirements: string;
 }
 
-/** One CDS service: its discovery entry next to the logic that picks the orders it checks. */
+/** One CDS service: its discovery entry next to the logic that picks what it checks and shows. */
 export interface CdsService {
   definition: DiscoveryEntry;
-  /** The imatinib draft orders this hook asks about. */
-  imatinibOrders(request: CdsRequest): MedicationRequest[];
+  /**
+   * The imatinib draft orders this hook asks about, read from the request alone (so that a call
+   * about another drug reads nothing); absent when the order comes from the record (patient-view).
+   */
+  draftOrders?(request: CdsRequest): MedicationRequest[];
+  /** Which findings the hook shows (default: all). */
+  shows?(finding: Finding): boolean;
 }
 
+/** The MedicationRequests of the request's draft orders. */
 export const draftMedicationRequests = (request: CdsRequest): MedicationRequest[] =>
-  resourcesOf<MedicationRequest>(request.context.draftOrders as Bundle, 'MedicationRequest');
+  resourcesOf<MedicationRequest>(request.context.draftOrders, 'MedicationRequest');
+
+/** Medications the drafts may name by reference, from the draft Bundle. */
+export const draftMedications = (request: CdsRequest): Medication[] =>
+  resourcesOf<Medication>(request.context.draftOrders, 'Medication');
 
 export const imatinibDraftOrders = (request: CdsRequest): MedicationRequest[] =>
-  draftMedicationRequests(request).filter(isImatinib);
+  draftMedicationRequests(request).filter((order) => isImatinib(order, draftMedications(request)));
+
+const OBSERVATION_CODES = loincCodesOf(LAB);
+const codeList = (codes: readonly string[]) => codes.map((code) => `http://loinc.org|${code}`).join(',');
 
 /**
- * What the mapping needs, fetched by the EHR before the call. The same queries serve both hooks;
- * observations are asked for by LOINC code so the EHR sends only what the rules read.
+ * What the mapping reads, fetched by the EHR before the call; the same queries serve every hook.
+ * Observations are asked for by the LOINC codes of fhir/codes.ts, so the EHR sends only what the
+ * rules read; the history of the trial's endpoints comes newest first, enough of it to hold the
+ * baseline before the start of the course.
  */
 export const PREFETCH: Readonly<Record<string, string>> = Object.freeze({
   patient: 'Patient/{{context.patientId}}',
-  labs:
-    'Observation?patient={{context.patientId}}&code=' +
-    ['21582-2', '711-2', '26449-9', '35591-7', '2164-2', '82810-3'].map((code) => `http://loinc.org|${code}`).join(','),
-  variants: 'Observation?patient={{context.patientId}}&code=http://loinc.org|69548-6',
+  labs: `Observation?patient={{context.patientId}}&code=${codeList(OBSERVATION_CODES)}`,
+  history: `Observation?patient={{context.patientId}}&code=${codeList(loincCodesOf(HISTORY))}&_sort=-date&_count=200`,
+  variants: `Observation?patient={{context.patientId}}&code=${codeList([VARIANT_LOINC.geneticVariantAssessment])}`,
   conditions: 'Condition?patient={{context.patientId}}&clinical-status=active',
-  medications: 'MedicationRequest?patient={{context.patientId}}&status=active',
+  medications: 'MedicationRequest?patient={{context.patientId}}&status=active&_include=MedicationRequest:medication',
+  statements: 'MedicationStatement?patient={{context.patientId}}&status=active&_include=MedicationStatement:medication',
 });
 
+const named = (groups: Readonly<Record<string, { loinc: readonly string[] }>>, names: Record<string, string>) =>
+  Object.entries(names)
+    .map(([key, label]) => `${label} (${groups[key]!.loinc.join(', ')})`)
+    .join(', ');
+
+/** How to feed the services, in words, built from the same code tables as the prefetch. */
 export const USAGE_REQUIREMENTS =
-  'Send the imatinib MedicationRequest in draftOrders with its dose (doseQuantity in mg) and timing. ' +
-  'Findings are as complete as the data: KIT D816V and FIP1L1-PDGFRA as HL7 Genomics Reporting variant ' +
-  'Observations (LOINC 69548-6), serum tryptase (21582-2), eosinophils (711-2 or 26449-9), creatinine ' +
-  'clearance (35591-7 Cockcroft-Gault, or 2164-2), pregnancy status (82810-3), SM subtype as an ICD-10-CM ' +
-  'Condition, and active MedicationRequests coded in RxNorm. What is missing is reported on a card.';
+  'Send the imatinib MedicationRequest in draftOrders with its dose (doseQuantity in mg, or a count of tablets of an RxNorm-coded ' +
+  'imatinib tablet) and timing. Findings are as complete as the data: KIT D816V and FIP1L1-PDGFRA as HL7 Genomics Reporting variant ' +
+  `Observations (LOINC ${VARIANT_LOINC.geneticVariantAssessment}); results within the last 30 days for ` +
+  named(LAB, {
+    serumTryptase: 'serum tryptase',
+    eosinophils: 'eosinophils',
+    neutrophils: 'neutrophils',
+    platelets: 'platelets',
+    bilirubin: 'bilirubin',
+    alt: 'ALT',
+    ast: 'AST',
+    creatinineClearanceCockcroftGault: 'Cockcroft-Gault creatinine clearance',
+    creatinineClearance24h: 'or a 24-hour one',
+    troponin: 'troponin',
+    echocardiogram: 'echocardiography',
+    lvEjectionFraction: 'LV ejection fraction',
+    pregnancyStatus: 'pregnancy status',
+  }) +
+  ', with reference ranges; the course of ' +
+  named(HISTORY, {
+    serumTryptaseNgMl: 'serum tryptase',
+    urinaryNMethylhistamine: 'urinary N-methylhistamine',
+    boneMarrowMastCellPercent: 'bone-marrow mast cells',
+  }) +
+  '; SM subtype as an ICD-10-CM Condition; active MedicationRequests and MedicationStatements coded in RxNorm or named. What is missing is reported on a card.';

@@ -1,125 +1,58 @@
-import type {
-  CodeableConcept,
-  Condition,
-  Dosage,
-  FhirResource,
-  MedicationRequest,
-  Observation,
-  ObservationComponent,
-  Patient,
-  Quantity,
-} from 'fhir/r4';
+import type { Condition, Medication, MedicationRequest, MedicationStatement, Observation, Patient } from 'fhir/r4';
 import type { PatientFacts } from '../../core/index.js';
-import { describeSchemaErrors, isObject, type FieldProblem } from '../../core/index.js';
-import * as readable from './generated/validate-fhir-read-subset.cjs';
+import { EXTENSION, ICD10CM_SUBTYPE, LAB, LOINC_ANSWER, SYSTEM } from './codes.js';
 import { lookup } from './lookup.js';
 import {
-  HGNC,
-  HGNC_SYSTEMS,
-  ICD10CM_SUBTYPE,
-  IMATINIB_CODES,
-  LOINC,
-  LOINC_ANSWER,
-  RXNORM,
-  STRONG_CYP3A4_INDUCERS,
-  SYSTEM,
-} from './codes.js';
+  activeMedicationNames,
+  continuingImatinib,
+  courseStart,
+  dailyDoseMg,
+  drugOf,
+  isImatinibDrug,
+  isPrednisoneDrug,
+} from './medications.js';
+import {
+  aboveRange,
+  belowRange,
+  currentResult,
+  effectiveTime,
+  interpretationOf,
+  inUnits,
+  timesUpperLimit,
+} from './observations.js';
+import { codings, hasCode } from './resources.js';
+import { treatmentCourseOf } from './treatment-course.js';
+import { molecularFacts } from './variants.js';
 
 /**
- * FHIR R4 -> PatientFacts (facts.md). Pure: no I/O. What cannot be read with certainty (an unknown
- * unit, a dose in tablets, a timing it cannot count) is left out, so the core reports it missing
- * instead of deciding on a guess. The README's mapping table documents every code read here.
+ * FHIR R4 -> PatientFacts (facts.md, "From FHIR"). Pure: no I/O. What cannot be read with certainty
+ * (an unknown unit, an old result, a timing it cannot count, a list it could not read whole) is
+ * left out, so the core reports it missing instead of deciding on a guess. docs/cds-hooks.md lists
+ * every code read here, with its source, and what stays unknown.
  */
+
+/** A list of resources as read: `unreadable` counts those whose elements did not have FHIR's types. */
+export interface ReadList<T> {
+  resources: T[];
+  unreadable: number;
+}
 
 /** What the mapping reads; `undefined` means "not provided", an empty list "provided, none found". */
 export interface FhirInputs {
   patient?: Patient;
   observations?: Observation[];
   conditions?: Condition[];
-  medications?: MedicationRequest[];
-  /** The imatinib draft order being checked. */
+  /** The patient's medication requests, as read (the prefetch asks for the active ones). */
+  medicationRequests?: ReadList<MedicationRequest>;
+  medicationStatements?: ReadList<MedicationStatement>;
+  /** Medications that requests and statements may name by reference (from the request's or the prefetch's Bundles). */
+  medications?: Medication[];
+  /** The imatinib order being checked: a draft (order hooks) or the active order (patient-view). */
   order: MedicationRequest;
   /** The other draft orders of the same request (a prednisone order counts as co-therapy). */
   otherDraftOrders: MedicationRequest[];
-  /** Today, for the age. */
+  /** The day of the call, for ages, the currency of results and the months on imatinib. */
   now: Date;
-}
-
-// ---------------------------------------------------------------------------------------- codes
-
-const codings = (concept: CodeableConcept | undefined) => concept?.coding ?? [];
-
-function hasCode(concept: CodeableConcept | undefined, system: string, codes: ReadonlySet<string> | readonly string[]): boolean {
-  const listed = (code: string) => ('has' in codes ? codes.has(code) : codes.includes(code));
-  return codings(concept).some((c) => c.system === system && c.code !== undefined && listed(c.code));
-}
-
-/** Every name a concept carries (text and codings' displays), lower-cased. */
-function namesOf(concept: CodeableConcept | undefined): string[] {
-  return [concept?.text, ...codings(concept).map((c) => c.display)].filter((s): s is string => !!s).map((s) => s.toLowerCase());
-}
-
-const mentions = (concept: CodeableConcept | undefined, word: string) => namesOf(concept).some((n) => n.includes(word));
-
-// ---------------------------------------------------------------------------------------- orders
-
-/** Is this MedicationRequest for imatinib? By RxNorm code, else by the drug's name in its text. */
-export function isImatinib(request: MedicationRequest): boolean {
-  const concept = request.medicationCodeableConcept;
-  return hasCode(concept, SYSTEM.rxnorm, IMATINIB_CODES) || mentions(concept, 'imatinib') || mentions(concept, 'gleevec');
-}
-
-function isPrednisone(request: MedicationRequest): boolean {
-  const concept = request.medicationCodeableConcept;
-  return hasCode(concept, SYSTEM.rxnorm, [RXNORM.prednisone.code]) || mentions(concept, 'prednisone');
-}
-
-const PER_DAY: Readonly<Record<string, number>> = { d: 1, h: 24, min: 24 * 60, wk: 1 / 7 };
-
-/** Doses per day from a timing, or undefined when it cannot be counted with certainty. */
-function dosesPerDay(dosage: Dosage): number | undefined {
-  const repeat = dosage.timing?.repeat;
-  if (repeat?.frequency === undefined || repeat.period === undefined || repeat.periodUnit === undefined) return undefined;
-  if (repeat.frequencyMax !== undefined || repeat.periodMax !== undefined) return undefined;
-  const perDay = lookup(PER_DAY, repeat.periodUnit);
-  return perDay === undefined || repeat.period <= 0 ? undefined : (repeat.frequency * perDay) / repeat.period;
-}
-
-function milligrams(quantity: Quantity | undefined): number | undefined {
-  if (quantity?.value === undefined) return undefined;
-  const unit = quantity.code ?? quantity.unit;
-  if (unit === 'mg') return quantity.value;
-  if (unit === 'g') return quantity.value * 1000;
-  return undefined;
-}
-
-/**
- * Daily dose in mg: each dosage instruction's dose in mg times its doses per day, summed. Any
- * instruction that cannot be read (a range, tablets, "as directed") makes the whole dose unknown.
- */
-export function dailyDoseMg(request: MedicationRequest): number | undefined {
-  const dosages = request.dosageInstruction ?? [];
-  if (dosages.length === 0) return undefined;
-  let total = 0;
-  for (const dosage of dosages) {
-    const dose = milligrams(dosage.doseAndRate?.[0]?.doseQuantity);
-    const perDay = dosesPerDay(dosage);
-    if (dose === undefined || perDay === undefined || (dosage.doseAndRate?.length ?? 0) > 1) return undefined;
-    total += dose * perDay;
-  }
-  return inRange(Number(total.toFixed(6)), Number.MIN_VALUE);
-}
-
-function orderFacts(order: MedicationRequest, others: MedicationRequest[]): NonNullable<PatientFacts['order']> {
-  const dose = dailyDoseMg(order);
-  const status = order.status === 'active' ? 'active' : order.status === 'draft' ? 'proposed' : undefined;
-  return {
-    drug: 'imatinib',
-    ...(dose !== undefined ? { dailyDoseMg: dose } : {}),
-    ...(status ? { status } : {}),
-    // A prednisone draft order alongside says yes; its absence is not a "no" (it may be planned elsewhere).
-    ...(others.some(isPrednisone) ? { prednisoneCoTherapy: true } : {}),
-  };
 }
 
 // ---------------------------------------------------------------------------------------- patient
@@ -133,48 +66,33 @@ function ageInYears(birthDate: string | undefined, now: Date): number | undefine
   return age >= 0 && age <= 130 ? age : undefined;
 }
 
-const SEX: Readonly<Record<string, 'female' | 'male' | 'other' | 'unknown'>> = {
-  female: 'female',
-  male: 'male',
-  other: 'other',
+type Sex = NonNullable<NonNullable<PatientFacts['patient']>['sex']>;
+
+const GENDER: Readonly<Record<string, Sex>> = { female: 'female', male: 'male', other: 'other', unknown: 'unknown' };
+const SEX_FOR_CLINICAL_USE: Readonly<Record<string, Sex>> = {
+  'female-typical': 'female',
+  'male-typical': 'male',
+  specified: 'other',
   unknown: 'unknown',
 };
+const BIRTH_SEX: Readonly<Record<string, Sex>> = { F: 'female', M: 'male', UNK: 'unknown' };
 
-// ---------------------------------------------------------------------------------------- observations
-
-const USABLE_STATUS = new Set(['final', 'amended', 'corrected', 'preliminary']);
-
-function effectiveTime(observation: Observation): number {
-  const time =
-    observation.effectiveDateTime ?? observation.effectiveInstant ?? observation.effectivePeriod?.end ?? observation.issued;
-  const parsed = time ? Date.parse(time) : Number.NaN;
-  return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
+/**
+ * Sex for clinical use (knowledge-base spec, Clarifications): the sex-parameter-for-clinical-use
+ * extension, else US Core birth sex, else Patient.gender.
+ */
+function sexOf(patient: Patient | undefined): Sex | undefined {
+  const extensions = patient?.extension ?? [];
+  const forClinicalUse = extensions
+    .find((e) => e.url === EXTENSION.sexParameterForClinicalUse)
+    ?.extension?.find((e) => e.url === 'value')?.valueCodeableConcept;
+  const clinical = codings(forClinicalUse)
+    .map((c) => lookup(SEX_FOR_CLINICAL_USE, c.code))
+    .find((s) => s !== undefined);
+  if (clinical) return clinical;
+  const birth = lookup(BIRTH_SEX, extensions.find((e) => e.url === EXTENSION.usCoreBirthSex)?.valueCode);
+  return birth ?? lookup(GENDER, patient?.gender);
 }
-
-/** The most recent usable observation with one of the LOINC codes. */
-function latest(observations: Observation[], ...codes: string[]): Observation | undefined {
-  return observations
-    .filter((o) => USABLE_STATUS.has(o.status) && hasCode(o.code, SYSTEM.loinc, codes))
-    .reduce<Observation | undefined>(
-      (best, o) => (best === undefined || effectiveTime(o) > effectiveTime(best) ? o : best),
-      undefined,
-    );
-}
-
-/** Unit factors to the contract's units; an unlisted unit leaves the value unknown. */
-/** A finite number within the contract's range, or undefined. */
-const inRange = (value: number | undefined, min: number, max = Number.MAX_VALUE): number | undefined =>
-  value !== undefined && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
-
-function inUnits(quantity: Quantity | undefined, factors: Readonly<Record<string, number>>): number | undefined {
-  if (quantity?.value === undefined) return undefined;
-  const factor = lookup(factors, quantity.code ?? quantity.unit);
-  return factor === undefined ? undefined : inRange(Number((quantity.value * factor).toFixed(6)), 0);
-}
-
-const NG_PER_ML = { 'ng/mL': 1, 'ug/L': 1 };
-const PER_MICROLITER = { '/uL': 1, '{cells}/uL': 1, '10*3/uL': 1000, '10^3/uL': 1000, '10*9/L': 1000, '10^9/L': 1000, '/mm3': 1 };
-const ML_PER_MIN = { 'mL/min': 1 };
 
 function pregnant(observation: Observation | undefined): boolean | undefined {
   const answer = observation?.valueCodeableConcept;
@@ -183,101 +101,32 @@ function pregnant(observation: Observation | undefined): boolean | undefined {
   return undefined;
 }
 
-// ---------------------------------------------------------------------------------------- variants
+// ---------------------------------------------------------------------------------------- cardiac
 
-const AMINO_ACIDS: Readonly<Record<string, string>> = {
-  Ala: 'A',
-  Arg: 'R',
-  Asn: 'N',
-  Asp: 'D',
-  Cys: 'C',
-  Gln: 'Q',
-  Glu: 'E',
-  Gly: 'G',
-  His: 'H',
-  Ile: 'I',
-  Leu: 'L',
-  Lys: 'K',
-  Met: 'M',
-  Phe: 'F',
-  Pro: 'P',
-  Ser: 'S',
-  Thr: 'T',
-  Trp: 'W',
-  Tyr: 'Y',
-  Val: 'V',
-  Ter: '*',
-};
-
-/** "NP_000213.1:p.(Asp816Val)" or "p.D816V" -> "D816V"; anything else is returned as written. */
-export function proteinChange(hgvs: string): string {
-  const change = hgvs
-    .replace(/^.*p\./, '')
-    .replace(/[()]/g, '')
-    .trim();
-  return change.replace(/[A-Z][a-z]{2}/g, (three) => lookup(AMINO_ACIDS, three) ?? three);
+/** The latest current echocardiography study or LV ejection fraction, read against its range or interpretation. */
+function echocardiogram(observations: readonly Observation[], now: Date): 'normal' | 'abnormal' | undefined {
+  const study = currentResult(observations, LAB.echocardiogram, now);
+  const fraction = currentResult(observations, LAB.lvEjectionFraction, now);
+  const latest = [study, fraction].filter((o) => o !== undefined).sort((a, b) => effectiveTime(b)! - effectiveTime(a)!)[0];
+  if (latest === undefined) return undefined;
+  const abnormal = latest === study ? interpretationMeansAbnormal(latest) : belowRange(latest);
+  return abnormal === undefined ? undefined : abnormal ? 'abnormal' : 'normal';
 }
 
-function componentsWith(observation: Observation, loincCode: string): ObservationComponent[] {
-  return (observation.component ?? []).filter((c) => hasCode(c.code, SYSTEM.loinc, [loincCode]));
+function interpretationMeansAbnormal(observation: Observation): boolean | undefined {
+  const said = interpretationOf(observation);
+  return said === undefined ? undefined : said !== 'normal';
 }
 
-function genesStudied(observation: Observation): string[] {
-  return componentsWith(observation, LOINC.geneStudied).flatMap((c) => {
-    const concept = c.valueCodeableConcept;
-    const ids = codings(concept)
-      .filter((cd) => cd.system && HGNC_SYSTEMS.includes(cd.system))
-      .map((cd) => cd.code ?? '');
-    return [...ids, ...namesOf(concept).map((n) => n.toUpperCase())];
-  });
+function troponin(observations: readonly Observation[], now: Date): 'normal' | 'elevated' | undefined {
+  const result = currentResult(observations, LAB.troponin, now);
+  const above = result && aboveRange(result);
+  return above === undefined ? undefined : above ? 'elevated' : 'normal';
 }
 
-function aminoAcidChange(observation: Observation): string | undefined {
-  const component = componentsWith(observation, LOINC.aminoAcidChange)[0];
-  const text =
-    component?.valueCodeableConcept?.coding?.[0]?.code ?? component?.valueCodeableConcept?.text ?? component?.valueString;
-  return text ? proteinChange(text) : undefined;
-}
+// ---------------------------------------------------------------------------------------- conditions, orders
 
-function presence(observation: Observation): boolean | undefined {
-  if (hasCode(observation.valueCodeableConcept, SYSTEM.loinc, [LOINC_ANSWER.present])) return true;
-  if (hasCode(observation.valueCodeableConcept, SYSTEM.loinc, [LOINC_ANSWER.absent])) return false;
-  return undefined;
-}
-
-const detection = (present: boolean) => (present ? 'detected' : 'not-detected');
-
-/** The Genomics Reporting IG variant observations: KIT D816V, other KIT variants, FIP1L1-PDGFRA. */
-function molecularFacts(observations: Observation[]): NonNullable<PatientFacts['molecular']> {
-  const variants = observations
-    .filter((o) => USABLE_STATUS.has(o.status) && hasCode(o.code, SYSTEM.loinc, [LOINC.geneticVariantAssessment]))
-    .sort((a, b) => effectiveTime(a) - effectiveTime(b));
-  const molecular: NonNullable<PatientFacts['molecular']> = {};
-  const otherKit = new Set<string>();
-  for (const variant of variants) {
-    const present = presence(variant);
-    if (present === undefined) continue;
-    const genes = genesStudied(variant);
-    const isKit = genes.includes(HGNC.KIT) || genes.includes('KIT');
-    const isPdgfra = genes.includes(HGNC.PDGFRA) || genes.includes('PDGFRA');
-    const namesFip1l1 =
-      genes.some((g) => g.includes('FIP1L1')) ||
-      componentsWith(variant, LOINC.variationCode).some((c) => mentions(c.valueCodeableConcept, 'fip1l1'));
-    if (isPdgfra && namesFip1l1) {
-      molecular.fip1l1Pdgfra = detection(present);
-    } else if (isKit) {
-      const change = aminoAcidChange(variant);
-      if (change === 'D816V') molecular.kitD816V = detection(present);
-      else if (change !== undefined && present) otherKit.add(change);
-    }
-  }
-  if (otherKit.size > 0) molecular.kitOtherMutations = [...otherKit].sort();
-  return molecular;
-}
-
-// ---------------------------------------------------------------------------------------- conditions, medications
-
-function smSubtype(conditions: Condition[]): 'ASM' | 'MCL' | undefined {
+function smSubtype(conditions: readonly Condition[]): 'ASM' | 'MCL' | undefined {
   const active = conditions.filter(
     (c) => !codings(c.clinicalStatus).some((cd) => ['inactive', 'resolved', 'remission'].includes(cd.code ?? '')),
   );
@@ -293,17 +142,34 @@ function smSubtype(conditions: Condition[]): 'ASM' | 'MCL' | undefined {
   return subtypes.size === 1 ? [...subtypes][0] : undefined;
 }
 
-function strongInducersIn(requests: MedicationRequest[]): string[] {
-  const found = new Set<string>();
-  for (const request of requests.filter((r) => r.status === 'active')) {
-    const concept = request.medicationCodeableConcept;
-    for (const inducer of STRONG_CYP3A4_INDUCERS) {
-      const byCode = inducer.rxnorm !== undefined && hasCode(concept, SYSTEM.rxnorm, [inducer.rxnorm]);
-      const byName = [inducer.name.toLowerCase(), ...inducer.synonyms].some((n) => mentions(concept, n));
-      if (byCode || byName) found.add(inducer.name);
-    }
-  }
-  return [...found].sort();
+const ORDER_STATUS: Readonly<Record<string, 'proposed' | 'active'>> = { draft: 'proposed', active: 'active' };
+
+/**
+ * Whether the order starts therapy (facts.md v2, `order.startsTherapy`): false when the patient
+ * already takes imatinib (another active order or statement, the order itself active, or a draft
+ * renewing an earlier prescription); true when the medication lists were read whole and hold no
+ * imatinib; unknown otherwise.
+ */
+function startsTherapy(inputs: FhirInputs, continuing: readonly unknown[]): boolean | undefined {
+  if (inputs.order.status === 'active' || inputs.order.priorPrescription !== undefined || continuing.length > 0) return false;
+  const lists = [inputs.medicationRequests, inputs.medicationStatements];
+  return lists.every((list) => list !== undefined && list.unreadable === 0) ? true : undefined;
+}
+
+function orderFacts(inputs: FhirInputs, continuing: readonly unknown[]): NonNullable<PatientFacts['order']> {
+  const dose = dailyDoseMg(inputs.order, drugOf(inputs.order, inputs.medications));
+  const status = lookup(ORDER_STATUS, inputs.order.status);
+  const starts = startsTherapy(inputs, continuing);
+  return {
+    drug: 'imatinib',
+    ...(dose !== undefined ? { dailyDoseMg: dose } : {}),
+    ...(status ? { status } : {}),
+    ...(starts !== undefined ? { startsTherapy: starts } : {}),
+    // A prednisone draft order alongside says yes; its absence is not a "no" (it may be planned elsewhere).
+    ...(inputs.otherDraftOrders.some((o) => isPrednisoneDrug(drugOf(o, inputs.medications)))
+      ? { prednisoneCoTherapy: true }
+      : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------- all together
@@ -313,77 +179,49 @@ const compact = <T extends object>(section: T): T | undefined =>
     ? (Object.fromEntries(Object.entries(section).filter(([, v]) => v !== undefined)) as T)
     : undefined;
 
-/** Builds the PatientFacts for one imatinib draft order from what the EHR sent or we fetched. */
+/** Is this request or statement for imatinib (by its own concept or the Medication it references)? */
+export const isImatinib = (use: MedicationRequest | MedicationStatement, medications: readonly Medication[] = []) =>
+  isImatinibDrug(drugOf(use, medications));
+
+/** Builds the PatientFacts for one imatinib order from what the EHR sent or we read. */
 export function factsFromFhir(inputs: FhirInputs): PatientFacts {
+  const { now } = inputs;
   const observations = inputs.observations ?? [];
-  const tryptase = latest(observations, LOINC.serumTryptase);
-  const eosinophils = latest(observations, LOINC.eosinophilsAutomated, LOINC.eosinophils);
-  const clearance =
-    latest(observations, LOINC.creatinineClearanceCockcroftGault) ?? latest(observations, LOINC.creatinineClearance24h);
+  const current = (group: (typeof LAB)[keyof typeof LAB]) => currentResult(observations, group, now);
+  const count = (group: (typeof LAB)[keyof typeof LAB]) => inUnits(current(group)?.valueQuantity, group.units);
+  const medications = inputs.medications ?? [];
+  const uses = [...(inputs.medicationRequests?.resources ?? []), ...(inputs.medicationStatements?.resources ?? [])];
+  const continuing = continuingImatinib(uses, medications, inputs.order);
+  const active = activeMedicationNames(
+    [inputs.medicationRequests, inputs.medicationStatements].map((list) =>
+      list ? { uses: list.resources, unreadable: list.unreadable } : { uses: [], unreadable: 1 },
+    ),
+    medications,
+  );
+  const start = courseStart(inputs.order.status === 'active' ? [...continuing, inputs.order] : continuing);
 
   const facts: PatientFacts = {
     patient: compact({
-      ageYears: ageInYears(inputs.patient?.birthDate, inputs.now),
-      sex: lookup(SEX, inputs.patient?.gender),
-      pregnant: pregnant(latest(observations, LOINC.pregnancyStatus)),
-      creatinineClearanceMlMin: inUnits(clearance?.valueQuantity, ML_PER_MIN),
+      ageYears: ageInYears(inputs.patient?.birthDate, now),
+      sex: sexOf(inputs.patient),
+      pregnant: pregnant(current(LAB.pregnancyStatus)),
+      creatinineClearanceMlMin: count(LAB.creatinineClearanceCockcroftGault) ?? count(LAB.creatinineClearance24h),
     }),
     diagnosis: compact({ smSubtype: inputs.conditions ? smSubtype(inputs.conditions) : undefined }),
     molecular: compact(molecularFacts(observations)),
     labs: compact({
-      serumTryptaseNgMl: inUnits(tryptase?.valueQuantity, NG_PER_ML),
-      eosinophilsPerMicroliter: inUnits(eosinophils?.valueQuantity, PER_MICROLITER),
+      serumTryptaseNgMl: count(LAB.serumTryptase),
+      eosinophilsPerMicroliter: count(LAB.eosinophils),
+      neutrophilsPerMicroliter: count(LAB.neutrophils),
+      plateletsPerMicroliter: count(LAB.platelets),
+      bilirubinTimesUln: timesUpperLimit(current(LAB.bilirubin)),
+      altTimesUln: timesUpperLimit(current(LAB.alt)),
+      astTimesUln: timesUpperLimit(current(LAB.ast)),
     }),
-    medications: inputs.medications ? { strongCyp3a4Inducers: strongInducersIn(inputs.medications) } : undefined,
-    order: orderFacts(inputs.order, inputs.otherDraftOrders),
+    cardiac: compact({ echocardiogram: echocardiogram(observations, now), troponin: troponin(observations, now) }),
+    medications: active !== undefined ? { active } : undefined,
+    order: orderFacts(inputs, continuing),
+    treatmentCourse: treatmentCourseOf(observations, start, now),
   };
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as PatientFacts;
-}
-
-export type ReadResourceType = 'MedicationRequest' | 'Observation' | 'Patient' | 'Condition';
-
-const readers: Readonly<Record<ReadResourceType | 'DraftMedicationRequest', typeof readable.Observation>> = {
-  MedicationRequest: readable.MedicationRequest,
-  DraftMedicationRequest: readable.DraftMedicationRequest,
-  Observation: readable.Observation,
-  Patient: readable.Patient,
-  Condition: readable.Condition,
-};
-
-/**
- * The resources of one type in a Bundle (or a single resource), split into those this mapping can
- * read (their read elements have the types FHIR gives them: schemas/fhir-read-subset.schema.json)
- * and a count of those it cannot, which are never misread: what they would have said is unknown.
- */
-export function readResources<T extends FhirResource>(
-  value: unknown,
-  resourceType: T['resourceType'] & ReadResourceType,
-): { resources: T[]; unreadable: number } {
-  if (!isObject(value)) return { resources: [], unreadable: 0 };
-  const candidates =
-    value.resourceType === 'Bundle'
-      ? (Array.isArray(value.entry) ? value.entry : []).map((e) => (isObject(e) ? e.resource : undefined))
-      : [value];
-  const ofType = candidates.filter((r): r is Record<string, unknown> => isObject(r) && r.resourceType === resourceType);
-  const resources = ofType.filter((r) => readers[resourceType](r)) as unknown as T[];
-  return { resources, unreadable: ofType.length - resources.length };
-}
-
-/** The readable resources of one type (readResources), when the unreadable ones need no special care. */
-export function resourcesOf<T extends FhirResource>(value: unknown, resourceType: T['resourceType'] & ReadResourceType): T[] {
-  return readResources<T>(value, resourceType).resources;
-}
-
-/** Why a resource cannot be read, as field problems under `at` (for a draft order the EHR sent). */
-export function unreadable(
-  resource: unknown,
-  resourceType: ReadResourceType | 'DraftMedicationRequest',
-  at: string,
-): FieldProblem[] {
-  const validate = readers[resourceType];
-  if (validate(resource)) return [];
-  return describeSchemaErrors(validate.errors ?? [], resource).map((problem) => ({
-    ...problem,
-    path: problem.path.replace(/^\$/, at),
-  }));
 }

@@ -4,6 +4,7 @@ import { INDICATOR_RANK } from '../../../functions/core/index.js';
 import { answerCdsCall } from '../../../functions/adapters/cds-hooks/cds-answer.js';
 import { imatinibDraftOrders } from '../../../functions/adapters/cds-hooks/cds-service.js';
 import type { CdsRequest } from '../../../functions/adapters/cds-hooks/cds-request.js';
+import { serviceById } from '../../../functions/adapters/cds-hooks/services/index.js';
 import { loadEvent } from '../../support/events.js';
 
 /** The pure part of a CDS Hooks call: from a request and its resolved prefetch to cards. */
@@ -14,8 +15,14 @@ function sampleRequest(name: string): CdsRequest {
   return JSON.parse(loadEvent(name).body!) as CdsRequest;
 }
 
+/** An order-sign service that checks the given orders (by default, every imatinib draft). */
 const call = (request: CdsRequest, orders: MedicationRequest[] = imatinibDraftOrders(request)) =>
-  answerCdsCall({ request, orders, prefetch: request.prefetch ?? {}, now: NOW });
+  answerCdsCall({
+    service: { ...serviceById('imatinib-sm-order-sign')!, draftOrders: () => orders },
+    request,
+    prefetch: request.prefetch ?? {},
+    now: NOW,
+  });
 
 describe('answerCdsCall', () => {
   it('answers with the most urgent cards first and the card of what is not on record last', async () => {
@@ -37,7 +44,7 @@ describe('answerCdsCall', () => {
     const request = sampleRequest('cds-hooks.order-sign-fip1l1-pdgfra');
     const [order] = imatinibDraftOrders(request);
     const second = { ...structuredClone(order!), id: `${order!.id}-second` };
-    request.context.draftOrders.entry.push({ resource: second as never });
+    request.context.draftOrders!.entry.push({ resource: second as never });
 
     const cards = (await call(request, [order!, second])).cards;
 
@@ -46,6 +53,20 @@ describe('answerCdsCall', () => {
       if (card.source.topic) times.set(card.source.topic.code, (times.get(card.source.topic.code) ?? 0) + 1);
     expect(new Set(times.values())).toEqual(new Set([1, 2]));
     expect(new Set(cards.map((c) => c.uuid)).size).toBe(cards.length);
+  });
+
+  it('shows on patient-view only what that service shows: no information about the molecular picture', async () => {
+    const request = JSON.parse(loadEvent('cds-hooks.patient-view-on-imatinib').body!) as CdsRequest;
+
+    const { cards } = await answerCdsCall({
+      service: serviceById('imatinib-sm-patient-view')!,
+      request,
+      prefetch: request.prefetch!,
+      now: NOW,
+    });
+
+    expect(cards.length).toBeGreaterThan(1);
+    expect(cards.map((c) => c.source.topic?.code)).not.toContain('kit-d816v-negative-candidate');
   });
 
   it('names the rules that fired, for the log', async () => {

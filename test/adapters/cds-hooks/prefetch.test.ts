@@ -45,14 +45,14 @@ describe('resolvePrefetch', () => {
     expect(await reasonsOf(resolvePrefetch(request(), TEMPLATES))).toEqual({ patient: 'no-fhir-server', labs: 'no-fhir-server' });
   });
 
-  it.each<[FhirBehaviour, string]>([
-    ['fail', 'status'],
-    ['huge', 'too-large'],
-    ['hang', 'timeout'],
-  ])('names the reason when the server %s', async (behaviour, reason) => {
+  it.each<[FhirBehaviour, string, number]>([
+    ['fail', 'status', 2000],
+    ['huge', 'too-large', 5000],
+    ['hang', 'timeout', 300],
+  ])('names the reason when the server does %s', async (behaviour, reason, timeoutMs) => {
     fhir.setBehaviour(behaviour);
 
-    const reasons = await reasonsOf(resolvePrefetch(request(fhir.url), TEMPLATES, { timeoutMs: 300 }));
+    const reasons = await reasonsOf(resolvePrefetch(request(fhir.url), TEMPLATES, { timeoutMs }));
 
     expect(reasons).toEqual({ patient: reason, labs: reason });
   });

@@ -1,16 +1,20 @@
-import type { Condition } from 'fhir/r4';
+import type { Condition, MedicationRequest, MedicationStatement, Observation } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import {
-  dailyDoseMg,
-  factsFromFhir,
-  isImatinib,
-  proteinChange,
-  readResources,
-  type FhirInputs,
-} from '../../../functions/adapters/fhir/fhir-to-facts.js';
+import { factsFromFhir, isImatinib, type FhirInputs } from '../../../functions/adapters/fhir/fhir-to-facts.js';
+import { dailyDoseMg } from '../../../functions/adapters/fhir/medications.js';
+import { readResources } from '../../../functions/adapters/fhir/resources.js';
+import { yearOnImatinibFacts, yearOnImatinibRecord } from '../../support/year-on-imatinib.js';
 import { dailyDosage, medicationRequest, observation, quantity, subject, variant } from '../../support/fhir.js';
 
 const order = medicationRequest({ code: '403879' }, dailyDosage(400));
+const read = <T>(resources: T[]) => ({ resources, unreadable: 0 });
+const statement = (text: string, start: string): MedicationStatement => ({
+  resourceType: 'MedicationStatement',
+  status: 'active',
+  subject,
+  medicationCodeableConcept: { text },
+  effectivePeriod: { start },
+});
 const inputs = (extra: Partial<FhirInputs>): FhirInputs => ({
   order,
   otherDraftOrders: [],
@@ -60,7 +64,7 @@ describe('FHIR R4 to PatientFacts', () => {
 
     it.each([
       [
-        'a dose in tablets',
+        'a dose in tablets of a product whose strength the RxNorm code does not give',
         [
           {
             timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' as const } },
@@ -83,10 +87,88 @@ describe('FHIR R4 to PatientFacts', () => {
       expect(dailyDoseMg(medicationRequest({ code: '282388' }, dosage))).toBeUndefined();
     });
 
+    it.each([
+      [
+        'one 400 mg tablet a day, as the public sandbox sends it ({pill}, no unit text)',
+        '403879',
+        { value: 1, system: 'http://unitsofmeasure.org', code: '{pill}' },
+        1,
+        400,
+      ],
+      [
+        'two Gleevec 100 mg tablets twice a day',
+        '404588',
+        { value: 2, system: 'http://unitsofmeasure.org', code: '{tbl}' },
+        2,
+        400,
+      ],
+      ['one 100 mg tablet a day in unity', '403878', { value: 1, system: 'http://unitsofmeasure.org', code: '1' }, 1, 100],
+    ])('reads a count of tablets: %s', (_what, code, doseQuantity, frequency, expected) => {
+      const request = medicationRequest({ code }, [
+        { timing: { repeat: { frequency, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity }] },
+      ]);
+
+      expect(dailyDoseMg(request)).toBe(expected);
+    });
+
+    it('reads the drug of a contained Medication, or of one in the same Bundle', () => {
+      const byReference = (reference: string) => ({
+        ...medicationRequest({}, dailyDosage(400)),
+        medicationCodeableConcept: undefined,
+        medicationReference: { reference },
+        contained: [
+          {
+            resourceType: 'Medication' as const,
+            id: 'm1',
+            code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '403879' }] },
+          },
+        ],
+      });
+      const bundled = { resourceType: 'Medication' as const, id: 'm2', code: { text: 'Gleevec 400 mg' } };
+
+      expect(isImatinib(byReference('#m1'))).toBe(true);
+      expect(isImatinib(byReference('Medication/m2'), [bundled])).toBe(true);
+      expect(isImatinib(byReference('Medication/other'), [bundled])).toBe(false);
+    });
+
     it('takes a draft order as proposed and notes a prednisone order alongside', () => {
       const facts = factsFromFhir(inputs({ otherDraftOrders: [medicationRequest({ code: '8640' }, [], 'draft', 'mr-2')] }));
 
       expect(facts.order).toEqual({ drug: 'imatinib', dailyDoseMg: 400, status: 'proposed', prednisoneCoTherapy: true });
+    });
+
+    it('says the order starts therapy when the medication lists were read and hold no imatinib', () => {
+      const facts = factsFromFhir(inputs({ medicationRequests: read([]), medicationStatements: read([]) }));
+
+      expect(facts.order?.startsTherapy).toBe(true);
+    });
+
+    it.each([
+      [
+        'another active imatinib order',
+        {
+          medicationRequests: read([medicationRequest({ code: '403878' }, [], 'active', 'older')]),
+          medicationStatements: read([]),
+        },
+      ],
+      [
+        'an active statement of imatinib',
+        { medicationRequests: read([]), medicationStatements: read([statement('Imatinib 400 mg', '2025-11-01')]) },
+      ],
+      [
+        'a draft that renews an earlier prescription',
+        { order: { ...order, priorPrescription: { reference: 'MedicationRequest/older' } } },
+      ],
+    ])('says the order continues therapy with %s', (_with, extra) => {
+      expect(factsFromFhir(inputs(extra)).order?.startsTherapy).toBe(false);
+    });
+
+    it('leaves the start unknown when a medication list could not be read whole', () => {
+      const facts = factsFromFhir(
+        inputs({ medicationRequests: { resources: [], unreadable: 1 }, medicationStatements: read([]) }),
+      );
+
+      expect(facts.order).not.toHaveProperty('startsTherapy');
     });
 
     it('does not say "no prednisone" when no prednisone order is in the draft', () => {
@@ -99,6 +181,31 @@ describe('FHIR R4 to PatientFacts', () => {
       const facts = factsFromFhir(inputs({ patient: { resourceType: 'Patient', gender: 'female', birthDate: '1968-11-29' } }));
 
       expect(facts.patient).toEqual({ sex: 'female', ageYears: 57 });
+    });
+
+    it('takes sex for clinical use, then birth sex, over the administrative gender', () => {
+      const clinical = {
+        url: 'http://hl7.org/fhir/StructureDefinition/patient-sexParameterForClinicalUse',
+        extension: [
+          {
+            url: 'value',
+            valueCodeableConcept: {
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/sex-parameter-for-clinical-use', code: 'female-typical' },
+              ],
+            },
+          },
+        ],
+      };
+      const birth = { url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex', valueCode: 'M' };
+
+      expect(
+        factsFromFhir(inputs({ patient: { resourceType: 'Patient', gender: 'male', extension: [birth, clinical] } })).patient
+          ?.sex,
+      ).toBe('female');
+      expect(
+        factsFromFhir(inputs({ patient: { resourceType: 'Patient', gender: 'other', extension: [birth] } })).patient?.sex,
+      ).toBe('male');
     });
 
     it.each([
@@ -157,24 +264,97 @@ describe('FHIR R4 to PatientFacts', () => {
       ).toBeUndefined();
     });
 
-    it('takes the most recent result, and skips results entered in error', () => {
+    it('takes the most recent final result, and skips results entered in error or preliminary', () => {
       const facts = factsFromFhir(
         inputs({
           observations: [
-            observation('21582-2', { valueQuantity: quantity(200, 'ng/mL') }, '2026-01-01'),
-            observation('21582-2', { valueQuantity: quantity(120, 'ng/mL') }, '2026-11-01'),
+            observation('21582-2', { valueQuantity: quantity(200, 'ng/mL') }, '2026-11-01'),
+            observation('21582-2', { valueQuantity: quantity(120, 'ng/mL') }, '2026-11-10'),
             observation('21582-2', { valueQuantity: quantity(999, 'ng/mL') }, '2026-11-27', 'entered-in-error'),
+            observation('21582-2', { valueQuantity: quantity(888, 'ng/mL') }, '2026-11-27', 'preliminary'),
           ],
         }),
       );
 
       expect(facts.labs?.serumTryptaseNgMl).toBe(120);
     });
+
+    it('leaves a result older than 30 days out: a two-year-old count must not raise a hold today', () => {
+      const facts = factsFromFhir(
+        inputs({ observations: [observation('751-8', { valueQuantity: quantity(0.5, '10*9/L') }, '2024-11-01')] }),
+      );
+
+      expect(facts.labs).toBeUndefined();
+    });
+
+    it('reads neutrophils and platelets in cells per microlitre', () => {
+      const facts = factsFromFhir(
+        inputs({
+          observations: [
+            observation('751-8', { valueQuantity: quantity(0.7, '10*9/L') }),
+            observation('777-3', { valueQuantity: quantity(45, '10*3/uL') }),
+          ],
+        }),
+      );
+
+      expect(facts.labs).toEqual({ neutrophilsPerMicroliter: 700, plateletsPerMicroliter: 45000 });
+    });
+
+    it('reads a liver test as a multiple of the upper limit of its own reference range, in the same unit', () => {
+      const alt = observation('1742-6', { valueQuantity: quantity(205, 'U/L'), referenceRange: [{ high: quantity(41, 'U/L') }] });
+      const bilirubinInOtherUnit = observation('1975-2', {
+        valueQuantity: quantity(2.4, 'mg/dL'),
+        referenceRange: [{ high: quantity(21, 'umol/L') }],
+      });
+      const astWithoutRange = observation('1920-8', { valueQuantity: quantity(300, 'U/L') });
+
+      const facts = factsFromFhir(inputs({ observations: [alt, bilirubinInOtherUnit, astWithoutRange] }));
+
+      expect(facts.labs).toEqual({ altTimesUln: 5 });
+    });
+  });
+
+  describe('the heart', () => {
+    const interpretation = (code: string) => [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code }] },
+    ];
+
+    it.each([
+      ['above its range', { valueQuantity: quantity(52, 'ng/L'), referenceRange: [{ high: quantity(14, 'ng/L') }] }, 'elevated'],
+      ['within its range', { valueQuantity: quantity(9, 'ng/L'), referenceRange: [{ high: quantity(14, 'ng/L') }] }, 'normal'],
+      [
+        'interpreted high, whatever its range',
+        { valueQuantity: quantity(9, 'ng/L'), interpretation: interpretation('H') },
+        'elevated',
+      ],
+    ])('reads a troponin %s', (_how, value, expected) => {
+      expect(factsFromFhir(inputs({ observations: [observation('67151-1', value)] })).cardiac).toEqual({ troponin: expected });
+    });
+
+    it('reads an echocardiogram from its interpretation, or a low ejection fraction against its range', () => {
+      const study = observation('18106-5', { interpretation: interpretation('A') });
+      const fraction = observation(
+        '18043-0',
+        { valueQuantity: quantity(62, '%'), referenceRange: [{ low: quantity(52, '%') }] },
+        '2026-11-25',
+      );
+
+      expect(factsFromFhir(inputs({ observations: [study] })).cardiac).toEqual({ echocardiogram: 'abnormal' });
+      expect(factsFromFhir(inputs({ observations: [study, fraction] })).cardiac).toEqual({ echocardiogram: 'normal' });
+    });
+
+    it('leaves a troponin without a range or interpretation unknown', () => {
+      expect(
+        factsFromFhir(inputs({ observations: [observation('6598-7', { valueQuantity: quantity(0.2, 'ng/mL') })] })).cardiac,
+      ).toBeUndefined();
+    });
   });
 
   describe('molecular findings (Genomics Reporting IG variants)', () => {
     it.each(['NP_000213.1:p.Asp816Val', 'p.(Asp816Val)', 'p.D816V'])('reads %s as KIT D816V', (hgvs) => {
-      expect(proteinChange(hgvs)).toBe('D816V');
+      expect(factsFromFhir(inputs({ observations: [variant([{ code: 'HGNC:6342' }], true, hgvs)] })).molecular).toEqual({
+        kitD816V: 'detected',
+      });
     });
 
     it('reads KIT D816V present and absent', () => {
@@ -188,11 +368,11 @@ describe('FHIR R4 to PatientFacts', () => {
       });
     });
 
-    it('lists other KIT variants found, in one-letter notation', () => {
+    it('lists other KIT variants found as reported (the core reads the notation)', () => {
       const kit = [{ code: 'HGNC:6342', system: 'http://www.genenames.org' }];
 
-      expect(factsFromFhir(inputs({ observations: [variant(kit, true, 'p.Phe522Cys')] })).molecular).toEqual({
-        kitOtherMutations: ['F522C'],
+      expect(factsFromFhir(inputs({ observations: [variant(kit, true, 'NP_000213.1:p.Phe522Cys')] })).molecular).toEqual({
+        kitOtherMutations: ['p.Phe522Cys'],
       });
     });
 
@@ -226,21 +406,71 @@ describe('FHIR R4 to PatientFacts', () => {
       expect(factsFromFhir(inputs({ conditions: [condition('C96.21', 'resolved')] })).diagnosis).toBeUndefined();
     });
 
-    it('finds strong CYP3A4 inducers by RxNorm code or by name, among active orders only', () => {
-      const medications = [
+    it('lists the drugs taken now by the generic name of their RxNorm ingredient code, or by their name, imatinib and stopped ones aside', () => {
+      const requests = [
         medicationRequest({ code: '9384' }, [], 'active', 'a'),
         medicationRequest({ text: "St. John's Wort 300 mg" }, [], 'active', 'b'),
         medicationRequest({ code: '2002', text: 'carbamazepine' }, [], 'stopped', 'c'),
+        medicationRequest({ code: '403879' }, [], 'active', 'd'),
       ];
 
-      expect(factsFromFhir(inputs({ medications })).medications).toEqual({
-        strongCyp3a4Inducers: ["St John's wort", 'rifampin'],
-      });
+      const facts = factsFromFhir(
+        inputs({
+          medicationRequests: read(requests),
+          medicationStatements: read([statement('levothyroxine 100 mcg', '2020-01-01')]),
+        }),
+      );
+
+      expect(facts.medications).toEqual({ active: ["St. John's Wort 300 mg", 'levothyroxine 100 mcg', 'rifampin'] });
     });
 
-    it('reports no inducers, rather than unknown, when the medication list came back empty', () => {
-      expect(factsFromFhir(inputs({ medications: [] })).medications).toEqual({ strongCyp3a4Inducers: [] });
+    it('reports no drugs, rather than unknown, when the lists came back empty; unknown when one could not be read', () => {
+      expect(factsFromFhir(inputs({ medicationRequests: read([]), medicationStatements: read([]) })).medications).toEqual({
+        active: [],
+      });
+      expect(
+        factsFromFhir(inputs({ medicationRequests: read([]), medicationStatements: { resources: [], unreadable: 1 } }))
+          .medications,
+      ).toBeUndefined();
       expect(factsFromFhir(inputs({})).medications).toBeUndefined();
+    });
+  });
+
+  describe('the treatment course', () => {
+    it('builds it from the history: the start of the current order, the months since, and each endpoint before and since', () => {
+      const now = new Date();
+      const record = yearOnImatinibRecord(now);
+      const requests = readResources<MedicationRequest>(record.medications, 'MedicationRequest');
+
+      const facts = factsFromFhir({
+        observations: ['labs', 'history', 'variants'].flatMap(
+          (key) => readResources<Observation>(record[key], 'Observation').resources,
+        ),
+        medicationRequests: requests,
+        medicationStatements: { resources: [], unreadable: 0 },
+        order: requests.resources[0]!,
+        otherDraftOrders: [],
+        now,
+      });
+
+      expect(facts.treatmentCourse).toEqual(yearOnImatinibFacts.treatmentCourse);
+      expect(facts.order).toEqual(yearOnImatinibFacts.order);
+    });
+
+    it('takes no baseline from before the window, and no current value in another unit than the baseline', () => {
+      const now = new Date('2026-11-28T12:00:00Z');
+      const history = [
+        observation('21582-2', { valueQuantity: quantity(140, 'ng/mL') }, '2025-01-01'),
+        observation('44340-8', { valueQuantity: quantity(320, 'ug/g{creat}') }, '2025-11-15'),
+        observation('44340-8', { valueQuantity: quantity(1.8, 'umol/mol{creat}') }, '2026-11-20'),
+      ];
+      const active = medicationRequest({ code: '403879' }, dailyDosage(400), 'active', 'running');
+
+      const course = factsFromFhir(
+        inputs({ order: { ...active, authoredOn: '2025-11-28' }, observations: history, now }),
+      ).treatmentCourse;
+
+      expect(course).toEqual({ monthsOnImatinib: 12, current: { urinaryNMethylhistamine: 1.8 } });
     });
   });
 

@@ -15,7 +15,7 @@ export const imatinibOrderSelect: CdsService = {
     prefetch: PREFETCH,
     usageRequirements: USAGE_REQUIREMENTS,
   },
-  imatinibOrders: (request) => {
+  draftOrders: (request) => {
     const selected = new Set(request.context.selections ?? []);
     return imatinibDraftOrders(request).filter((order) => selected.has(`MedicationRequest/${order.id ?? ''}`));
   },

@@ -12,5 +12,5 @@ export const imatinibOrderSign: CdsService = {
     prefetch: PREFETCH,
     usageRequirements: USAGE_REQUIREMENTS,
   },
-  imatinibOrders: imatinibDraftOrders,
+  draftOrders: imatinibDraftOrders,
 };
