@@ -5,14 +5,18 @@
  * - stock: json-rules-engine as it comes, on the rule files whole (scripts/bench/stock-engine.ts);
  * - evaluate: the product, `evaluate()` as built for embedding (dist/lib/index.mjs, what
  *   `import { evaluate } from 'imatinib-sm-cds'` loads);
- * - handwritten: the same rules as plain TypeScript (scripts/bench/handwritten.ts), the limit;
+ * - reference: the reference interpreter of the rule JSON (test/reference/interpreter.ts), written
+ *   apart from the core, synchronous and with no engine: what evaluating these rules costs when
+ *   only their logic runs;
  * - handler: the deployed Lambda bundle dist/lambda/evaluate.cjs on the sample events themselves;
+ * - cdsOrderSign: a signed (ES384) order-sign call through dist/lambda/cds-hooks.cjs with EHR JWT
+ *   verification on (scripts/bench/cds-order-sign.ts), the token signed outside the timed call;
  * plus the bundle's cold start against a bare `node`, its size, and resident memory growth over
  * 100,000 evaluate() calls (in a fresh process, scripts/bench/memory.ts).
  *
  * Timings are per call (process.hrtime.bigint) after a warm-up, cycling through the mix; the
- * handwritten rules are timed in batches of 1,000 calls, since one call is well under a microsecond.
- * The four contestants take turns in short slices over several rounds, in a rotating order, so that
+ * reference interpreter is timed in batches of 1,000 calls, since one call takes a few microseconds.
+ * The contestants take turns in short slices over several rounds, in a rotating order, so that
  * they share the machine's conditions. Garbage collection is left to V8 while timing (a forced full
  * collection before each slice shrinks the young generation and made the p99 of every contestant
  * worse): p99 is mostly the scavenges a contestant's own allocations cause. ops/s is sequential
@@ -27,12 +31,13 @@ import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { PatientFacts } from '../functions/core/index.js';
 import { measureColdStart, type ColdStart } from './bench/cold-start.js';
-import { handwrittenFiredRuleIds } from './bench/handwritten.js';
+import { loadReference } from '../test/reference/interpreter.js';
+import { cdsOrderSign } from './bench/cds-order-sign.js';
 import { measureMemoryGrowth, type MemoryGrowth } from './bench/memory.js';
 import { loadSamples, type Sample, type SampleEvent } from './bench/sample-events.js';
 import { Samples, round } from './bench/stats.js';
 import { localLambdaContext } from './lambda-functions.js';
-import { createStockEngine, readRuleFiles, stockFactsOf } from './bench/stock-engine.js';
+import { createStockEngine, readRuleFiles, readValueSets, stockFactsOf } from './bench/stock-engine.js';
 
 // The bundle's Powertools logger reads its level when the bundle is loaded: silence it first.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -41,13 +46,16 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const BUNDLE = path.join(ROOT, 'dist/lambda/evaluate.cjs');
 const LIBRARY = path.join(ROOT, 'dist/lib/index.mjs');
 const { evaluate } = (await import(LIBRARY)) as typeof import('../functions/core/index.js');
+const reference = loadReference(path.join(ROOT, 'rules'));
+/** The signed event of the next cdsOrderSign call, made (and signed) outside the timed call. */
+const pending: SampleEvent[] = [];
 const JSON_OUTPUT = process.argv.includes('--json');
 
 const WARMUP_MS = 500;
 const ROUNDS = 6;
 const SLICE_MS = 500;
-const HANDWRITTEN_SLICE_MS = 150;
-const HANDWRITTEN_BATCH = 1_000;
+const REFERENCE_SLICE_MS = 150;
+const REFERENCE_BATCH = 1_000;
 const RSS_CALLS = 100_000;
 const COLD_START_RUNS = 15;
 
@@ -56,7 +64,7 @@ const writeResult = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-type ContestantName = 'stock' | 'evaluate' | 'handwritten' | 'handler';
+type ContestantName = 'stock' | 'evaluate' | 'reference' | 'handler' | 'cdsOrderSign';
 type LambdaHandler = (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>;
 
 interface Contestant {
@@ -81,7 +89,7 @@ function perCall<T>(
   name: ContestantName,
   inputs: readonly T[],
   call: (input: T) => Promise<unknown>,
-  prepare: (input: T) => T = (x) => x,
+  prepare: (input: T) => T | Promise<T> = (x) => x,
 ): Contestant {
   const samples = new Samples(1 << 16);
   let next = 0;
@@ -93,7 +101,7 @@ function perCall<T>(
       let calls = 0;
       let spent = 0n;
       while (now() < deadline) {
-        const input = prepare(inputs[next++ % inputs.length]!);
+        const input = await prepare(inputs[next++ % inputs.length]!);
         const started = now();
         await call(input);
         const ns = now() - started;
@@ -109,7 +117,7 @@ function perCall<T>(
   };
 }
 
-/** Keeps the handwritten results alive, so the optimiser cannot drop the calls. */
+/** Keeps the reference results alive, so the optimiser cannot drop the calls. */
 let sink = 0;
 
 function batched(name: ContestantName, inputs: readonly PatientFacts[], call: (facts: PatientFacts) => string[]): Contestant {
@@ -122,12 +130,12 @@ function batched(name: ContestantName, inputs: readonly PatientFacts[], call: (f
       const deadline = now() + BigInt(ms * 1e6);
       while (now() < deadline) {
         const started = now();
-        for (let i = 0; i < HANDWRITTEN_BATCH; i++) sink += call(inputs[(next + i) % inputs.length]!).length;
+        for (let i = 0; i < REFERENCE_BATCH; i++) sink += call(inputs[(next + i) % inputs.length]!).length;
         const ns = now() - started;
-        next += HANDWRITTEN_BATCH;
+        next += REFERENCE_BATCH;
         if (record) {
-          samples.add(Number(ns) / 1e3 / HANDWRITTEN_BATCH);
-          samples.calls += HANDWRITTEN_BATCH;
+          samples.add(Number(ns) / 1e3 / REFERENCE_BATCH);
+          samples.calls += REFERENCE_BATCH;
           samples.elapsedNs += ns;
         }
       }
@@ -149,10 +157,10 @@ async function checkContestants(
   let stockDiffers = 0;
   for (const { name, event, facts } of mix) {
     const fired = (await evaluate(facts)).findings.map((f) => f.ruleId);
-    const handwritten = handwrittenFiredRuleIds(facts);
-    if (!sameIds(fired, handwritten)) {
+    const referenceFired = reference.firedRuleIds(facts);
+    if (!sameIds(fired, referenceFired)) {
       throw new Error(
-        `${name}: evaluate() fires [${fired.join(', ')}] but the hand-written rules fire [${handwritten.join(', ')}]`,
+        `${name}: evaluate() fires [${fired.join(', ')}] but the reference interpreter fires [${referenceFired.join(', ')}]`,
       );
     }
     const result = await handler(freshEvent(event), lambdaContext);
@@ -180,8 +188,9 @@ type Summary = ReturnType<Samples['summary']>;
 interface Report {
   evaluate: Summary;
   stock: Summary;
-  handwritten: Summary;
+  reference: Summary;
   handler: Summary;
+  cdsOrderSign: Summary;
   coldStart: ColdStart;
   bundleBytes: number;
   rssGrowthMb: number;
@@ -211,8 +220,9 @@ function table(report: Report, notes: Notes): string {
     `  ${'per call'.padEnd(12)}${'p50 (us)'.padStart(11)}${'p99 (us)'.padStart(11)}${'ops/s'.padStart(13)}`,
     row('stock', report.stock, 1),
     row('evaluate', report.evaluate, 1),
-    row('handwritten', report.handwritten, 3),
+    row('reference', report.reference, 3),
     row('handler', report.handler, 1),
+    row('cdsOrderSign', report.cdsOrderSign, 1),
     '',
     `  cold start (median of ${COLD_START_RUNS}): bundle ${fmt(report.coldStart.bundleMs)} ms, bare node ${fmt(report.coldStart.bareNodeMs)} ms`,
     `  bundle dist/lambda/evaluate.cjs: ${fmt(report.bundleBytes / 1024)} KB (${fmt(report.bundleBytes, 0)} bytes)`,
@@ -222,7 +232,8 @@ function table(report: Report, notes: Notes): string {
     '  ratios',
     `    evaluate vs stock, p50 speedup        ${fmt(r.evaluateVsStockSpeedup!, 2)}x`,
     `    handler / evaluate, p50               ${fmt(r.handlerOverEvaluate!, 2)}x`,
-    `    evaluate / handwritten, p50           ${fmt(r.evaluateOverHandwritten!, 0)}x`,
+    `    evaluate / reference, p50             ${fmt(r.evaluateOverReference!, 0)}x`,
+    `    cdsOrderSign / handler, p50           ${fmt(r.cdsOrderSignOverHandler!, 1)}x`,
     `    evaluate p99 / p50                    ${fmt(r.evaluateP99OverP50!, 2)}`,
     `    handler p99 / p50                     ${fmt(r.handlerP99OverP50!, 2)}`,
     `    cold start minus bare node            ${fmt(r.coldStartOverheadMs!)} ms`,
@@ -240,7 +251,10 @@ async function main(): Promise<void> {
   if (!existsSync(BUNDLE))
     throw new Error(`${path.relative(ROOT, BUNDLE)} is missing: run \`npm run build\` (npm run bench does)`);
   const handler = (createRequire(import.meta.url)(BUNDLE) as { handler: LambdaHandler }).handler;
-  const stock = createStockEngine(readRuleFiles(path.join(ROOT, 'rules')));
+  const stock = createStockEngine(readRuleFiles(path.join(ROOT, 'rules')), readValueSets(path.join(ROOT, 'rules')));
+  const cds = await cdsOrderSign(ROOT);
+  const signedCall = await cds.handler(await cds.nextEvent(), lambdaContext);
+  if (signedCall.statusCode !== 200) throw new Error(`the signed order-sign call answered ${signedCall.statusCode}`);
 
   const mix = loadSamples(ROOT);
   const facts = mix.map((m) => m.facts);
@@ -250,15 +264,24 @@ async function main(): Promise<void> {
   const contestants: Contestant[] = [
     perCall('stock', facts.map(stockFactsOf), (input) => stock.run(input)),
     perCall('evaluate', facts, (input) => evaluate(input)),
-    batched('handwritten', facts, handwrittenFiredRuleIds),
+    batched('reference', facts, (input) => reference.firedRuleIds(input)),
     perCall(
       'handler',
       mix.map((m) => m.event),
       (event) => handler(event, lambdaContext),
       freshEvent,
     ),
+    perCall(
+      'cdsOrderSign',
+      [null],
+      () => cds.handler(pending.shift()!, lambdaContext),
+      async (input) => {
+        pending.push(await cds.nextEvent());
+        return input;
+      },
+    ),
   ];
-  const sliceMs = (c: Contestant) => (c.name === 'handwritten' ? HANDWRITTEN_SLICE_MS : SLICE_MS);
+  const sliceMs = (c: Contestant) => (c.name === 'reference' ? REFERENCE_SLICE_MS : SLICE_MS);
 
   progress('warming up');
   for (const contestant of contestants) await contestant.slice(WARMUP_MS, false);
@@ -276,24 +299,23 @@ async function main(): Promise<void> {
   const coldStart = measureColdStart(BUNDLE, mix[0]!.event, COLD_START_RUNS);
   const bundleBytes = statSync(BUNDLE).size;
 
-  const [stockSummary, evaluateSummary, handwrittenSummary, handlerSummary] = contestants.map((c) => c.samples.summary()) as [
-    Summary,
-    Summary,
-    Summary,
-    Summary,
-  ];
+  const [stockSummary, evaluateSummary, referenceSummary, handlerSummary, cdsSummary] = contestants.map((c) =>
+    c.samples.summary(),
+  ) as [Summary, Summary, Summary, Summary, Summary];
   const report: Report = {
     evaluate: evaluateSummary,
     stock: stockSummary,
-    handwritten: handwrittenSummary,
+    reference: referenceSummary,
     handler: handlerSummary,
+    cdsOrderSign: cdsSummary,
     coldStart: { bundleMs: round(coldStart.bundleMs, 1), bareNodeMs: round(coldStart.bareNodeMs, 1) },
     bundleBytes,
     rssGrowthMb: memory.rssGrowthMb,
     ratios: {
       evaluateVsStockSpeedup: round(stockSummary.p50Us / evaluateSummary.p50Us, 2),
       handlerOverEvaluate: round(handlerSummary.p50Us / evaluateSummary.p50Us, 2),
-      evaluateOverHandwritten: round(evaluateSummary.p50Us / handwrittenSummary.p50Us, 0),
+      evaluateOverReference: round(evaluateSummary.p50Us / referenceSummary.p50Us, 0),
+      cdsOrderSignOverHandler: round(cdsSummary.p50Us / handlerSummary.p50Us, 1),
       evaluateP99OverP50: round(evaluateSummary.p99Us / evaluateSummary.p50Us, 2),
       handlerP99OverP50: round(handlerSummary.p99Us / handlerSummary.p50Us, 2),
       coldStartOverheadMs: round(coldStart.bundleMs - coldStart.bareNodeMs, 1),

@@ -10,9 +10,11 @@ import { isRuleFile } from '../knowledge-base/rule-files.js';
  * rules/ whole, event params and evidence included.
  *
  * Three additions, the least that lets those rules run at all, each as plain as possible:
- * - the `known` operator, which the rule files use and json-rules-engine does not ship;
- * - the two derived facts as simple dynamic facts: `percentFallFromBaseline` computed directly,
- *   `countOfRules` a constant 0 (stock keeps no rule outcomes to count);
+ * - the `known` and `hasItems` operators, which the rule files use and json-rules-engine does not ship;
+ * - the derived facts as simple dynamic facts: `percentFallFromBaseline` computed directly,
+ *   `countOfRules` a constant 0 (stock keeps no rule outcomes to count), `valueSetMatches` an exact
+ *   lower-case match against the value set's members, `kitVariantsFound` an exact match against the
+ *   listed variants (no codon ranges, no notation reading);
  * - every PatientFacts section passed to `run`, `undefined` when absent (see `stockFactsOf`), since
  *   stock rejects a run that reads a fact it was not given.
  * There is no three-valued reading: stock's answers are not the product's, only its cost is compared.
@@ -28,7 +30,17 @@ export function readRuleFiles(rulesDir: string): RuleProperties[] {
     .map((file) => JSON.parse(readFileSync(path.join(rulesDir, file), 'utf8')) as RuleProperties);
 }
 
-export function createStockEngine(rules: RuleProperties[]): Engine {
+/** The value sets of knowledge-base.json, members lower-cased. */
+export function readValueSets(rulesDir: string): Record<string, string[]> {
+  const kb = JSON.parse(readFileSync(path.join(rulesDir, 'knowledge-base.json'), 'utf8')) as {
+    valueSets?: Record<string, { members: { name: string }[] }>;
+  };
+  return Object.fromEntries(
+    Object.entries(kb.valueSets ?? {}).map(([name, set]) => [name, set.members.map((m) => m.name.toLowerCase())]),
+  );
+}
+
+export function createStockEngine(rules: RuleProperties[], valueSets: Record<string, string[]>): Engine {
   const engine = new Engine(rules);
   engine.addOperator(
     'known',
@@ -44,7 +56,20 @@ export function createStockEngine(rules: RuleProperties[]): Engine {
     if (baseline === undefined || current === undefined) return undefined;
     return baseline === 0 ? 0 : ((baseline - current) * 100) / baseline;
   });
+  engine.addOperator('hasItems', (value: unknown, expected: unknown) => Array.isArray(value) && value.length > 0 === expected);
   engine.addFact('countOfRules', () => 0);
+  engine.addFact('valueSetMatches', async (params: Record<string, unknown>, almanac: Almanac) => {
+    const members = new Set(valueSets[String(params.valueSet)] ?? []);
+    const [section, field] = String((params.lists as string[])[0]).split('.');
+    const value = await almanac.factValue<Record<string, unknown> | undefined>(section!);
+    const list = value?.[field!];
+    return Array.isArray(list) ? list.filter((item) => members.has(String(item).toLowerCase())) : undefined;
+  });
+  engine.addFact('kitVariantsFound', async (params: Record<string, unknown>, almanac: Almanac) => {
+    const molecular = await almanac.factValue<{ kitOtherMutations?: string[] } | undefined>('molecular');
+    const wanted = (params.variants as string[] | undefined) ?? [];
+    return molecular?.kitOtherMutations?.filter((variant) => wanted.includes(variant));
+  });
   return engine;
 }
 
