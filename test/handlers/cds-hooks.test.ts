@@ -362,6 +362,36 @@ describe("CDS Hooks: the FHIR server is the calling EHR's", () => {
   });
 });
 
+describe('CDS Hooks with verification off (npm start)', () => {
+  let offInvoke: Invoke;
+
+  beforeAll(async () => {
+    vi.stubEnv('CDS_JWT_VERIFICATION', 'off');
+    vi.resetModules();
+    offInvoke = (await import('../../functions/handlers/cds-hooks.js')).handler as unknown as Invoke;
+    vi.stubEnv('CDS_JWT_VERIFICATION', 'on');
+  });
+
+  it('reads a FHIR server on this machine', async () => {
+    const connections = fhir.connections;
+
+    const result = await offInvoke(await withoutPrefetch(fhir.url.replace('127.0.0.1', 'localhost')), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(fhir.connections).toBeGreaterThan(connections);
+  });
+
+  it.each(['https://fhir.ehr.test/fhir', 'http://169.254.169.254/latest/meta-data'])(
+    'reads nothing else, and answers 412: %s',
+    async (fhirServer) => {
+      const result = await offInvoke(await withoutPrefetch(fhirServer), lambdaContext());
+
+      expect(result.statusCode).toBe(412);
+      expect(bodyOf(result).detail).toMatch(/so it was not contacted/);
+    },
+  );
+});
+
 describe('CDS Hooks security', () => {
   const serviceEvent = 'cds-hooks.order-sign-fip1l1-pdgfra';
   const aud = `${BASE}/cds-services/imatinib-sm-order-sign`;
