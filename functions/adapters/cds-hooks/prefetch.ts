@@ -1,4 +1,3 @@
-import type { LookupFunction } from 'node:net';
 import { FHIR_READ_DEFAULTS, fhirRead, FhirReadFailed } from '../fhir/fhir-client.js';
 import type { FhirServer } from '../fhir/fhir-server.js';
 import type { CdsRequest } from './cds-request.js';
@@ -40,8 +39,6 @@ export type FhirServerCheck = (fhirServer: string) => FhirServer | undefined;
 export interface PrefetchOptions {
   timeoutMs?: number;
   maxBytes?: number;
-  /** Resolves host names for the reads (tests inject one); dns.lookup by default. */
-  lookup?: LookupFunction;
 }
 
 /**
