@@ -4,7 +4,8 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 /**
  * A stand-in EHR for `npm run invoke`, so that sample CDS Hooks events run with JWT verification ON.
  * When the CDS settings are not in the environment, it makes a key pair for this run only and
- * trusts its public key as the issuer `urn:imatinib-sm-cds:local-ehr`; events that carry
+ * trusts its public key as the issuer `urn:imatinib-sm-cds:local-ehr`, with the sample events'
+ * FHIR server as the one FHIR server bound to it; events that carry
  * `Authorization: Bearer {{local-ehr-jwt}}` then get a fresh token for their URL, signed as an EHR
  * would sign it, and any other token is verified as it would be in production. Nothing here is
  * used by the deployed functions.
@@ -12,6 +13,13 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 
 const LOCAL_EHR_TOKEN = 'Bearer {{local-ehr-jwt}}';
 const LOCAL_EHR_ISSUER = 'urn:imatinib-sm-cds:local-ehr';
+
+/**
+ * The stand-in EHR's FHIR server, as the sample events name it: port 9 (discard) of this machine,
+ * where nothing answers, so an event the EHR did not prefetch shows the 412 of data that cannot be
+ * had. Listed, so that the read is tried as it would be with a real EHR's server.
+ */
+export const LOCAL_EHR_FHIR_SERVER = 'http://127.0.0.1:9/fhir';
 
 interface EventWithHeaders {
   rawPath?: string;
@@ -34,7 +42,9 @@ export async function localEhr(publicBaseUrl: string, env: NodeJS.ProcessEnv = p
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES384', use: 'sig' };
   env.CDS_JWT_VERIFICATION ??= 'on';
   env.CDS_PUBLIC_BASE_URL ??= publicBaseUrl;
-  env.CDS_TRUSTED_ISSUERS = JSON.stringify([{ iss: LOCAL_EHR_ISSUER, jwks: { keys: [jwk] } }]);
+  env.CDS_TRUSTED_ISSUERS = JSON.stringify([
+    { iss: LOCAL_EHR_ISSUER, jwks: { keys: [jwk] }, fhirServers: [LOCAL_EHR_FHIR_SERVER] },
+  ]);
   const base = env.CDS_PUBLIC_BASE_URL;
   return { sign: (event) => signPlaceholder(event, privateKey, kid, base) };
 }

@@ -2,6 +2,7 @@ import { loadCdsConfig } from '../adapters/cds-hooks/cds-config.js';
 import { discoveryEndpoint, feedbackEndpoint, serviceEndpoint } from '../adapters/cds-hooks/cds-endpoints.js';
 import { ehrAuth } from '../adapters/cds-hooks/auth/ehr-auth.js';
 import { createEhrJwtVerifier } from '../adapters/cds-hooks/auth/ehr-jwt.js';
+import { fhirServerTrust } from '../adapters/cds-hooks/fhir-server-trust.js';
 import { httpService } from '../adapters/http/http-service.js';
 import { router } from '../adapters/http/router.js';
 import { logger } from '../adapters/logger.js';
@@ -9,13 +10,15 @@ import { logger } from '../adapters/logger.js';
 /** Read once per container: a bad setting fails the cold start with the setting named. */
 const config = loadCdsConfig();
 const verifier = createEhrJwtVerifier(config.security);
-if (!verifier.enabled) logger.warn('CDS_JWT_VERIFICATION=off: EHR tokens are NOT verified (local use only)');
+if (!verifier.enabled) {
+  logger.warn('CDS_JWT_VERIFICATION=off: EHR tokens are NOT verified, and only loopback FHIR servers are read (local use only)');
+}
 
 /** Lambda for the CDS Hooks services: discovery, the two order hooks and feedback. */
 export const handler = httpService(
   router([
     { method: 'GET', path: '/cds-services', handler: discoveryEndpoint },
-    { method: 'POST', path: '/cds-services/{id}', handler: serviceEndpoint },
+    { method: 'POST', path: '/cds-services/{id}', handler: serviceEndpoint(fhirServerTrust(config.security)) },
     { method: 'POST', path: '/cds-services/{id}/feedback', handler: feedbackEndpoint },
   ]),
   [ehrAuth(verifier, config.publicBaseUrl)],

@@ -2,32 +2,39 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEvent } from '../support/events.js';
+import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { SANDBOX_ISSUER, startJwksServer, type JwksServer } from '../support/jwks-server.js';
 import { startOffline, type Offline } from './offline.js';
 
 /**
  * End to end over real HTTP: the built bundles under serverless-offline on 127.0.0.1, with EHR JWT
- * verification on and a JWKS served by the test, as a deployment would run them (less API
- * Gateway's own JWT authorizer of /evaluate, which serverless-offline does not play).
+ * verification on, and a JWKS and the EHR's FHIR server served by the test, as a deployment would
+ * run them (less API Gateway's own JWT authorizer of /evaluate, which serverless-offline does not
+ * play).
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const samplePrefetch = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body).prefetch;
 let service: Offline;
 let jwks: JwksServer;
+/** The EHR's FHIR server, listed for it, and a server on this machine that nobody lists. */
+let fhir: FhirServer;
+let unlisted: FhirServer;
 
 beforeAll(async () => {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
   jwks = await startJwksServer({ audience: 'unused' });
+  [fhir, unlisted] = await Promise.all([startFhirServer(samplePrefetch), startFhirServer(samplePrefetch)]);
   service = await startOffline((baseUrl) => ({
     CDS_JWT_VERIFICATION: 'on',
-    CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl }]),
+    CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl, fhirServers: [fhir.url] }]),
     CDS_PUBLIC_BASE_URL: baseUrl,
   }));
 }, 120_000);
 
 afterAll(async () => {
   await service?.stop();
-  await jwks?.close();
+  await Promise.all([jwks?.close(), fhir?.close(), unlisted?.close()]);
 });
 
 const facts = (name: string) => JSON.parse(loadEvent<{ body: string }>(name).body) as unknown;
@@ -89,5 +96,42 @@ describe('CDS Hooks over HTTP, with the EHR JWT verified', () => {
     expect(response.status).toBe(200);
     const { cards } = (await response.json()) as { cards: { source: { topic?: { code: string } } }[] };
     expect(cards.map((c) => c.source.topic?.code)).toContain('fip1l1-pdgfra-starting-dose');
+  });
+
+  describe('reading what the EHR did not prefetch', () => {
+    const pathname = '/cds-services/imatinib-sm-order-sign';
+    const withoutPrefetch = (fhirServer: string) => {
+      const body = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body);
+      delete body.prefetch;
+      body.fhirServer = fhirServer;
+      body.fhirAuthorization = {
+        access_token: 'fhir-access-token',
+        token_type: 'Bearer',
+        expires_in: 300,
+        scope: 'patient/*.read',
+        subject: 'cds-service',
+      };
+      return JSON.stringify(body);
+    };
+    const call = async (fhirServer: string) =>
+      post(`${service.baseUrl}${pathname}`, withoutPrefetch(fhirServer), {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await sign(pathname)}`,
+      });
+
+    it('reads it from the FHIR server listed for the EHR, with the EHR token', async () => {
+      const response = await call(fhir.url);
+
+      expect(response.status).toBe(200);
+      expect(fhir.authorizations.slice(-5)).toEqual(Array(5).fill('Bearer fhir-access-token'));
+    });
+
+    it('answers 412 without contacting a FHIR server that is not listed for the EHR', async () => {
+      const response = await call(unlisted.url);
+
+      expect(response.status).toBe(412);
+      expect(((await response.json()) as { detail: string }).detail).toContain('CDS_TRUSTED_ISSUERS, fhirServers');
+      expect(unlisted.connections).toBe(0);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { HttpEvent } from '../../functions/adapters/http/http-event.js';
 import type { Card } from '../../functions/adapters/cds-hooks/cards.js';
 import type { Condition, MedicationRequest, MedicationStatement, Observation } from 'fhir/r4';
@@ -6,15 +6,25 @@ import { evaluate } from '../../functions/core/index.js';
 import { factsFromFhir } from '../../functions/adapters/fhir/fhir-to-facts.js';
 import { readResources, resourcesOf } from '../../functions/adapters/fhir/resources.js';
 import { bodyOf, lambdaContext, loadEvent, type Invoke } from '../support/events.js';
-import { CDS_BASE_URL as BASE, signedCdsHandler, type SignedCdsHandler } from '../support/cds-handler.js';
+import { CDS_BASE_URL as BASE } from '../support/cds-handler.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
-import { newSigningKey, SANDBOX_ISSUER, unsignedToken, type JwksServer } from '../support/jwks-server.js';
+import { newSigningKey, SANDBOX_ISSUER, startJwksServer, unsignedToken, type JwksServer } from '../support/jwks-server.js';
 import { schemaValidator } from '../support/schemas.js';
 
+const OTHER_ISSUER = 'https://other-ehr.example.net';
 const validResponse = schemaValidator('cds-hooks-response.schema.json');
+const samplePrefetch = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body).prefetch;
+/** Where the sample event without prefetch says its FHIR server is: a loopback port where nothing answers. */
+const unreachableFhir = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-missing-prefetch').body).fhirServer;
 
 let jwks: JwksServer;
+let otherJwks: JwksServer;
+/** The sandbox EHR's FHIR server, another EHR's, and one nobody lists: each counts its connections. */
+let fhir: FhirServer;
+let otherFhir: FhirServer;
+let unlisted: FhirServer;
 let invoke: Invoke;
+let warn: MockInstance;
 
 type MutableEvent = HttpEvent & { headers: Record<string, string>; body?: string; rawPath: string };
 
@@ -57,14 +67,32 @@ async function findingsOfSample(name: string): Promise<string[]> {
   return (await findingsOfRecord(body, body.context.draftOrders.entry[0].resource)).map((f) => f.ruleId);
 }
 
-let handler: SignedCdsHandler;
-
 beforeAll(async () => {
-  handler = await signedCdsHandler();
-  ({ invoke, jwks } = handler);
+  jwks = await startJwksServer({ audience: `${BASE}/cds-services` });
+  otherJwks = await startJwksServer({ audience: `${BASE}/cds-services`, issuer: OTHER_ISSUER });
+  [fhir, otherFhir, unlisted] = await Promise.all([
+    startFhirServer(samplePrefetch),
+    startFhirServer(samplePrefetch),
+    startFhirServer(samplePrefetch),
+  ]);
+  vi.stubEnv('CDS_JWT_VERIFICATION', 'on');
+  vi.stubEnv('CDS_PUBLIC_BASE_URL', BASE);
+  vi.stubEnv(
+    'CDS_TRUSTED_ISSUERS',
+    JSON.stringify([
+      { iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl, fhirServers: [fhir.url, unreachableFhir] },
+      { iss: OTHER_ISSUER, jwksUrl: otherJwks.jwksUrl, fhirServers: [otherFhir.url] },
+    ]),
+  );
+  vi.resetModules();
+  invoke = (await import('../../functions/handlers/cds-hooks.js')).handler as unknown as Invoke;
+  warn = vi.spyOn((await import('../../functions/adapters/logger.js')).logger, 'warn');
 });
 
-afterAll(() => handler.close());
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([jwks, otherJwks, fhir, otherFhir, unlisted].map((server) => server.close()));
+});
 
 describe('CDS Hooks discovery', () => {
   it('lists the order-select, order-sign and patient-view services with prefetch templates and usage requirements', async () => {
@@ -227,6 +255,31 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
   });
 });
 
+/** A sample order-sign call without prefetch: everything is to be read from `fhirServer`, with a bearer token. */
+const withoutPrefetch = (fhirServer: string | undefined, edit: (body: any) => void = () => undefined, token?: string) =>
+  signedEvent(
+    'cds-hooks.order-sign-fip1l1-pdgfra',
+    (body) => {
+      delete body.prefetch;
+      if (fhirServer === undefined) delete body.fhirServer;
+      else body.fhirServer = fhirServer;
+      body.fhirAuthorization = {
+        access_token: 'fhir-access-token',
+        token_type: 'Bearer',
+        expires_in: 300,
+        scope: 'patient/*.read',
+        subject: 'cds-service',
+      };
+      edit(body);
+    },
+    token,
+  );
+
+/** The reasons of the last "prefetch unavailable" log line. */
+const lastPrefetchReasons = () =>
+  (warn.mock.calls.filter(([message]) => message === 'prefetch unavailable').at(-1)?.[1] as { reasons: object } | undefined)
+    ?.reasons;
+
 describe('CDS Hooks patient-view', () => {
   it('answers a patient on imatinib with the findings the same facts give, all but the information about the molecular picture', async () => {
     const event = await signedEvent('cds-hooks.patient-view-on-imatinib');
@@ -256,33 +309,12 @@ describe('CDS Hooks patient-view', () => {
 });
 
 describe('CDS Hooks prefetch', () => {
-  let fhir: FhirServer;
-  const prefetch = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body).prefetch;
-
-  beforeAll(async () => {
-    fhir = await startFhirServer(prefetch);
-  });
-  afterAll(() => fhir.close());
-
-  const withoutPrefetch = (edit: (body: any) => void = () => undefined) =>
-    signedEvent('cds-hooks.order-sign-fip1l1-pdgfra', (body) => {
-      delete body.prefetch;
-      body.fhirServer = fhir.url;
-      body.fhirAuthorization = {
-        access_token: 'fhir-access-token',
-        token_type: 'Bearer',
-        expires_in: 300,
-        scope: 'patient/*.read',
-        subject: 'cds-service',
-      };
-      edit(body);
-    });
+  afterEach(() => fhir.setBehaviour('serve'));
 
   it('reads what was not prefetched from fhirServer with the bearer token, and answers as if prefetched', async () => {
-    fhir.setBehaviour('serve');
     const prefetched = ruleIdsOf(cardsOf(await invoke(await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra'), lambdaContext())));
 
-    const result = await invoke(await withoutPrefetch(), lambdaContext());
+    const result = await invoke(await withoutPrefetch(fhir.url), lambdaContext());
 
     expect(result.statusCode).toBe(200);
     expect(ruleIdsOf(cardsOf(result))).toEqual(prefetched);
@@ -291,11 +323,10 @@ describe('CDS Hooks prefetch', () => {
   });
 
   it('fetches only the keys the EHR did not send, and takes a null key as "nothing found"', async () => {
-    fhir.setBehaviour('serve');
     const before = fhir.paths.length;
 
-    const event = await withoutPrefetch((body) => {
-      body.prefetch = { ...prefetch, medications: null };
+    const event = await withoutPrefetch(fhir.url, (body) => {
+      body.prefetch = { ...samplePrefetch, medications: null };
       delete body.prefetch.conditions;
     });
     const result = await invoke(event, lambdaContext());
@@ -310,7 +341,7 @@ describe('CDS Hooks prefetch', () => {
   ] as const)('answers 412 when the FHIR server %s', async (_what, behaviour) => {
     fhir.setBehaviour(behaviour);
 
-    const result = await invoke(await withoutPrefetch(), lambdaContext());
+    const result = await invoke(await withoutPrefetch(fhir.url), lambdaContext());
 
     expect(result.statusCode).toBe(412);
     expect(result.body).not.toContain('fhir-access-token');
@@ -320,7 +351,7 @@ describe('CDS Hooks prefetch', () => {
     fhir.setBehaviour('hang');
     const started = Date.now();
 
-    const result = await invoke(await withoutPrefetch(), lambdaContext());
+    const result = await invoke(await withoutPrefetch(fhir.url), lambdaContext());
 
     expect(result.statusCode).toBe(412);
     expect(Date.now() - started).toBeLessThan(4_000);
@@ -330,8 +361,101 @@ describe('CDS Hooks prefetch', () => {
     const result = await invoke(await signedEvent('cds-hooks.order-sign-missing-prefetch'), lambdaContext());
 
     expect(result.statusCode).toBe(412);
-    expect(bodyOf(result).detail).toMatch(/patient, labs, history, variants, conditions, medications, statements/);
+    expect(bodyOf(result).detail).toBe(
+      'Data this service needs was neither prefetched nor readable from fhirServer: patient, labs, history, variants, conditions, medications, statements.',
+    );
+    expect(Object.values(lastPrefetchReasons() ?? {})).toEqual(Array(7).fill('network'));
   });
+});
+
+describe("CDS Hooks: the FHIR server is the calling EHR's", () => {
+  afterAll(() => {
+    expect(unlisted.connections).toBe(0);
+  });
+
+  it('reads the listed server written another way (dot segments, trailing slash)', async () => {
+    const { port } = new URL(fhir.url);
+
+    const result = await invoke(await withoutPrefetch(`http://127.0.0.1:${port}/r4/../fhir/`), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('lets another trusted EHR read its own server, with its own token', async () => {
+    const token = await otherJwks.signToken({ aud: `${BASE}/cds-services/imatinib-sm-order-sign` });
+
+    const result = await invoke(await withoutPrefetch(otherFhir.url, undefined, token), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(otherFhir.authorizations.at(-1)).toBe('Bearer fhir-access-token');
+  });
+
+  it.each<[string, () => string]>([
+    ['a server on this machine nobody lists', () => unlisted.url],
+    ["another trusted EHR's server", () => otherFhir.url],
+    ['plain http to a host name', () => `http://fhir.ehr.test:${new URL(fhir.url).port}/fhir`],
+    ['https to a host name nobody lists', () => 'https://fhir.ehr.test/fhir'],
+    ['the cloud metadata endpoint', () => 'http://169.254.169.254/latest/meta-data/iam/security-credentials'],
+    ['the listed server with credentials added', () => fhir.url.replace('http://', 'http://admin:pw@')],
+  ])('answers 412 naming the setting, and contacts nothing, for %s', async (_what, fhirServer) => {
+    const connections = [fhir, otherFhir, unlisted].map((server) => server.connections);
+
+    const result = await invoke(await withoutPrefetch(fhirServer()), lambdaContext());
+
+    expect(result.statusCode).toBe(412);
+    expect(bodyOf(result).detail).toMatch(/CDS_TRUSTED_ISSUERS, fhirServers\), so it was not contacted/);
+    expect(result.body).not.toContain(fhirServer());
+    expect(result.body).not.toContain('fhir-access-token');
+    expect(lastPrefetchReasons()).toEqual(
+      Object.fromEntries(
+        ['patient', 'labs', 'history', 'variants', 'conditions', 'medications', 'statements'].map((k) => [
+          k,
+          'fhir-server-not-allowed',
+        ]),
+      ),
+    );
+    expect([fhir, otherFhir, unlisted].map((server) => server.connections)).toEqual(connections);
+  });
+
+  it('sends the token nowhere when the request names no fhirServer', async () => {
+    const connections = [fhir, otherFhir, unlisted].map((server) => server.connections);
+
+    const result = await invoke(await withoutPrefetch(undefined), lambdaContext());
+
+    expect(result.statusCode).toBe(412);
+    expect(Object.values(lastPrefetchReasons() ?? {})).toEqual(Array(7).fill('no-fhir-server'));
+    expect([fhir, otherFhir, unlisted].map((server) => server.connections)).toEqual(connections);
+  });
+});
+
+describe('CDS Hooks with verification off (npm start)', () => {
+  let offInvoke: Invoke;
+
+  beforeAll(async () => {
+    vi.stubEnv('CDS_JWT_VERIFICATION', 'off');
+    vi.resetModules();
+    offInvoke = (await import('../../functions/handlers/cds-hooks.js')).handler as unknown as Invoke;
+    vi.stubEnv('CDS_JWT_VERIFICATION', 'on');
+  });
+
+  it('reads a FHIR server on this machine', async () => {
+    const connections = fhir.connections;
+
+    const result = await offInvoke(await withoutPrefetch(fhir.url.replace('127.0.0.1', 'localhost')), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(fhir.connections).toBeGreaterThan(connections);
+  });
+
+  it.each(['https://fhir.ehr.test/fhir', 'http://169.254.169.254/latest/meta-data'])(
+    'reads nothing else, and answers 412: %s',
+    async (fhirServer) => {
+      const result = await offInvoke(await withoutPrefetch(fhirServer), lambdaContext());
+
+      expect(result.statusCode).toBe(412);
+      expect(bodyOf(result).detail).toMatch(/so it was not contacted/);
+    },
+  );
 });
 
 describe('CDS Hooks security', () => {

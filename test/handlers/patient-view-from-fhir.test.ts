@@ -17,7 +17,7 @@ let handler: SignedCdsHandler;
 
 beforeAll(async () => {
   fhir = await startFhirServer(yearOnImatinibRecord(new Date()));
-  handler = await signedCdsHandler();
+  handler = await signedCdsHandler([fhir.url]);
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http-event.js';
 import { eventNames, httpApiEvent, lambdaContext, loadEvent, type Invoke } from '../support/events.js';
 import { mutateSomewhere } from '../support/hostile.js';
+import { startFhirServer, type FhirBehaviour, type FhirServer } from '../support/fhir-server.js';
 import { SANDBOX_ISSUER, startJwksServer, type JwksServer } from '../support/jwks-server.js';
 import { patientFacts } from '../support/patient-facts-arbitrary.js';
 
@@ -17,15 +18,17 @@ const BASE = 'https://cds.example.org';
 let evaluateHandler: Invoke;
 let cdsHandler: Invoke;
 let jwks: JwksServer;
+let fhir: FhirServer;
 const output: string[] = [];
 let restore: (() => void)[] = [];
 
 beforeAll(async () => {
   jwks = await startJwksServer({ audience: BASE });
+  fhir = await startFhirServer(JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body).prefetch);
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   vi.stubEnv('CDS_JWT_VERIFICATION', 'on');
   vi.stubEnv('CDS_PUBLIC_BASE_URL', BASE);
-  vi.stubEnv('CDS_TRUSTED_ISSUERS', JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl }]));
+  vi.stubEnv('CDS_TRUSTED_ISSUERS', JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl, fhirServers: [fhir.url] }]));
   vi.resetModules();
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream);
@@ -43,7 +46,7 @@ afterAll(async () => {
   for (const undo of restore) undo();
   restore = [];
   vi.unstubAllEnvs();
-  await jwks.close();
+  await Promise.all([jwks.close(), fhir.close()]);
 });
 
 /** Marker values unique to one case: strings and numbers nobody else would write. */
@@ -175,5 +178,40 @@ describe('no patient data leaves the service except in its answers', () => {
     await cdsHandler(await signed(event), lambdaContext());
 
     expect(output.join('')).not.toContain('Jane');
+  });
+
+  it.each<[string, FhirBehaviour, (marker: string) => string | undefined]>([
+    ['read from the listed FHIR server', 'serve', () => fhir.url],
+    ['refused by the listed FHIR server', 'fail', () => fhir.url],
+    ['redirected by the listed FHIR server', 'redirect', () => fhir.url],
+    ['naming a FHIR server that is not listed', 'serve', (marker) => `https://${marker.toLowerCase()}.example/${marker}`],
+    ['naming the metadata endpoint', 'serve', (marker) => `http://169.254.169.254/latest/${marker}`],
+  ])('writes neither the FHIR token nor the URL of a call %s to logs or error bodies', async (_what, behaviour, fhirServer) => {
+    const marker = markers(7_919);
+    fhir.setBehaviour(behaviour, `https://${marker.text.toLowerCase()}.example`);
+    const event = loadEvent<HttpEvent & { headers: Record<string, string>; rawPath: string; body: string }>(
+      'cds-hooks.order-sign-fip1l1-pdgfra',
+    );
+    const body = JSON.parse(event.body);
+    delete body.prefetch;
+    body.fhirServer = fhirServer(marker.text);
+    body.fhirAuthorization = {
+      access_token: marker.text,
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'patient/*.read',
+      subject: 's',
+    };
+    event.body = JSON.stringify(body);
+    output.length = 0;
+
+    const result = await cdsHandler(await signed(event), lambdaContext());
+    fhir.setBehaviour('serve');
+
+    expect(result.statusCode).toBe(behaviour === 'serve' && fhirServer(marker.text) === fhir.url ? 200 : 412);
+    expectNoMarker(marker, result);
+    for (const text of [output.join(''), result.body]) {
+      for (const part of ['127.0.0.1', `:${fhir.port}`, '169.254.169.254']) expect(text).not.toContain(part);
+    }
   });
 });

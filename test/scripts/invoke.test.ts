@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionFor } from '../../scripts/lambda-functions.js';
-import { loadEvent } from '../support/events.js';
+import { LOCAL_EHR_FHIR_SERVER } from '../../scripts/local-ehr.js';
+import { eventNames, loadEvent } from '../support/events.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -49,6 +50,22 @@ describe('npm run invoke', () => {
     const result = JSON.parse(run.stdout) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect((JSON.parse(result.body) as { cards: unknown[] }).cards.length).toBeGreaterThan(0);
+  });
+
+  it('answers the event without prefetch with 412, after trying the stand-in EHR FHIR server', () => {
+    const run = npmInvoke('events/cds-hooks.order-sign-missing-prefetch.json');
+
+    expect((JSON.parse(run.stdout) as { statusCode: number }).statusCode).toBe(412);
+    expect(run.stderr).toContain('"reasons":{"patient":"network"');
+  });
+
+  it('has every sample event that names a FHIR server on this machine name the stand-in EHR one', () => {
+    const loopbackServers = eventNames('cds-hooks.')
+      .map((name) => loadEvent<{ body?: string }>(name).body)
+      .map((body) => (body ? (JSON.parse(body) as { fhirServer?: string }).fhirServer : undefined))
+      .filter((fhirServer) => fhirServer?.startsWith('http://'));
+
+    expect(new Set(loopbackServers)).toEqual(new Set([LOCAL_EHR_FHIR_SERVER]));
   });
 
   it('answers the forged-token event with 401, since verification stays on', () => {

@@ -1,16 +1,22 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** How the server answers: with the resources, a 500, a body over any sane size, or not at all. */
-export type FhirBehaviour = 'serve' | 'fail' | 'huge' | 'hang';
+/**
+ * How the server answers: with the resources, a 500, a body over any sane size, not at all, or a
+ * 302 to the URL given to setBehaviour.
+ */
+export type FhirBehaviour = 'serve' | 'fail' | 'huge' | 'hang' | 'redirect';
 
 export interface FhirServer {
   /** Base URL, `http://127.0.0.1:<port>/fhir`. */
   url: string;
+  port: number;
+  /** TCP connections accepted, whatever came over them (a TLS handshake included). */
+  readonly connections: number;
   /** The Authorization header of each request, in order. */
   readonly authorizations: (string | undefined)[];
   readonly paths: string[];
-  setBehaviour(behaviour: FhirBehaviour): void;
+  setBehaviour(behaviour: FhirBehaviour, location?: string): void;
   close(): Promise<void>;
 }
 
@@ -21,6 +27,8 @@ export interface FhirServer {
  */
 export async function startFhirServer(prefetch: Record<string, unknown>): Promise<FhirServer> {
   let behaviour: FhirBehaviour = 'serve';
+  let redirectTo = '';
+  let connections = 0;
   const authorizations: (string | undefined)[] = [];
   const paths: string[] = [];
   const answer = (request: IncomingMessage): unknown => {
@@ -43,6 +51,10 @@ export async function startFhirServer(prefetch: Record<string, unknown>): Promis
       response.writeHead(500).end();
       return;
     }
+    if (behaviour === 'redirect') {
+      response.writeHead(302, { location: `${new URL(redirectTo).origin}${request.url ?? ''}` }).end();
+      return;
+    }
     const body =
       behaviour === 'huge'
         ? JSON.stringify({ resourceType: 'Bundle', padding: 'x'.repeat(3 * 1024 * 1024) })
@@ -51,14 +63,20 @@ export async function startFhirServer(prefetch: Record<string, unknown>): Promis
       .writeHead(answer(request) === undefined && behaviour === 'serve' ? 404 : 200, { 'content-type': 'application/fhir+json' })
       .end(body);
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/fhir`,
+    port,
+    get connections() {
+      return connections;
+    },
     authorizations,
     paths,
-    setBehaviour(next) {
+    setBehaviour(next, location = '') {
       behaviour = next;
+      redirectTo = location;
     },
     close() {
       server.closeAllConnections();

@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { isObject } from '../../core/index.js';
+import { fhirServerOf, type FhirServerProblem } from '../fhir/fhir-server.js';
 import { isLoopbackHost } from '../loopback.js';
 
 /**
@@ -10,17 +11,23 @@ import { isLoopbackHost } from '../loopback.js';
  *   verification off, and any other value is an error rather than a guess.
  * - `CDS_TRUSTED_ISSUERS`: a JSON array of `{ "iss": string, "jwksUrl": string }` or
  *   `{ "iss": string, "jwks": { "keys": [...] } }`, exactly one of the two per issuer: the EHRs
- *   allowed to call (CDS Hooks 2.0 security). Required while verification is on; checked when set
- *   even while it is off.
+ *   allowed to call (CDS Hooks 2.0 security). Each may add `"fhirServers": [base URL, ...]`: the
+ *   FHIR servers the service agreement binds to that EHR, the only ones its calls may have read
+ *   (https; plain http only to 127.0.0.1, localhost or [::1] written out). None listed: its calls
+ *   are answered from prefetch alone. Required while verification is on; checked when set even
+ *   while it is off.
  * - `CDS_PUBLIC_BASE_URL`: the public URL the EHR calls (`https://cds.example.org`), from which each
  *   call's expected JWT audience is built. Required while verification is on; never taken from
  *   request headers, which the caller controls.
  */
 
-/** An EHR allowed to call, with where its public keys come from. */
-export type TrustedIssuer =
-  | { readonly iss: string; readonly jwksUrl: string; readonly jwks?: never }
-  | { readonly iss: string; readonly jwks: JSONWebKeySet; readonly jwksUrl?: never };
+/**
+ * An EHR allowed to call, with where its public keys come from and the FHIR servers it may have
+ * read (normalised base URLs, fhir-server.ts).
+ */
+export type TrustedIssuer = { readonly iss: string; readonly fhirServers: readonly string[] } & (
+  { readonly jwksUrl: string; readonly jwks?: never } | { readonly jwks: JSONWebKeySet; readonly jwksUrl?: never }
+);
 
 export interface SecurityConfig {
   readonly verification: 'on' | 'off';
@@ -43,7 +50,7 @@ const PUBLIC_KEY_TYPES = new Set(['EC', 'RSA']);
 /** JWK members that only private or symmetric keys have: such a key has no place in a config. */
 const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
-const ISSUER_MEMBERS = new Set(['iss', 'jwksUrl', 'jwks']);
+const ISSUER_MEMBERS = new Set(['iss', 'jwksUrl', 'jwks', 'fhirServers']);
 
 export function loadSecurityConfig(env: Readonly<Record<string, string | undefined>> = process.env): SecurityConfig {
   const verification = verificationOf(env[VERIFICATION]);
@@ -51,7 +58,7 @@ export function loadSecurityConfig(env: Readonly<Record<string, string | undefin
   if (raw === '') {
     if (verification === 'off') return { verification, trustedIssuers: [] };
     throw new SecurityConfigError(
-      `${ISSUERS} is not set: give the EHRs allowed to call as a JSON array of {"iss", "jwksUrl" or "jwks"}, or set ${VERIFICATION}=off explicitly.`,
+      `${ISSUERS} is not set: give the EHRs allowed to call as a JSON array of {"iss", "jwksUrl" or "jwks", "fhirServers"}, or set ${VERIFICATION}=off explicitly.`,
     );
   }
   const trustedIssuers = issuersOf(raw);
@@ -90,15 +97,38 @@ function issuerOf(entry: unknown, where: string): TrustedIssuer {
   const unknown = Object.keys(entry).filter((key) => !ISSUER_MEMBERS.has(key));
   if (unknown.length > 0) {
     // A misspelt "jwksURL" would otherwise surface as a confusing "neither jwksUrl nor jwks".
-    throw new SecurityConfigError(`${where} has unknown member(s); allowed are iss, jwksUrl and jwks.`);
+    throw new SecurityConfigError(`${where} has unknown member(s); allowed are iss, jwksUrl, jwks and fhirServers.`);
   }
   const { iss, jwksUrl, jwks } = entry;
   if (typeof iss !== 'string' || iss.trim() === '') throw new SecurityConfigError(`${where}.iss must be a non-empty string.`);
   if ((jwksUrl === undefined) === (jwks === undefined)) {
     throw new SecurityConfigError(`${where} must have exactly one of jwksUrl and jwks.`);
   }
-  if (jwksUrl !== undefined) return { iss, jwksUrl: checkedJwksUrl(jwksUrl, `${where}.jwksUrl`) };
-  return { iss, jwks: checkedJwks(jwks, `${where}.jwks`) };
+  const fhirServers = checkedFhirServers(entry.fhirServers, `${where}.fhirServers`);
+  if (jwksUrl !== undefined) return { iss, fhirServers, jwksUrl: checkedJwksUrl(jwksUrl, `${where}.jwksUrl`) };
+  return { iss, fhirServers, jwks: checkedJwks(jwks, `${where}.jwks`) };
+}
+
+const FHIR_SERVER_PROBLEMS: Record<FhirServerProblem, string> = {
+  'not-a-url': 'must be an absolute URL',
+  'not-http': 'must be an https URL',
+  'credentials-query-or-fragment': 'must be a base URL, without credentials, query or fragment',
+  'plain-http': 'must use https (plain http only for 127.0.0.1, localhost or [::1])',
+  'internal-address':
+    'names an internal address, which is never connected to (a server on this machine is written as 127.0.0.1, localhost or [::1])',
+};
+
+/** The FHIR servers bound to one issuer, each checked and normalised as requests will be compared. */
+function checkedFhirServers(value: unknown, where: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new SecurityConfigError(`${where} must be an array of FHIR server base URLs.`);
+  const servers = value.map((entry: unknown, index) => {
+    if (typeof entry !== 'string') throw new SecurityConfigError(`${where}[${index}] must be a string.`);
+    const checked = fhirServerOf(entry.trim());
+    if (!checked.ok) throw new SecurityConfigError(`${where}[${index}] ${FHIR_SERVER_PROBLEMS[checked.problem]}.`);
+    return checked.server.base;
+  });
+  return [...new Set(servers)];
 }
 
 function checkedJwksUrl(value: unknown, where: string): string {

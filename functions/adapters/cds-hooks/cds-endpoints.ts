@@ -1,12 +1,15 @@
+import type { Context } from 'aws-lambda';
 import type { MedicationRequest } from 'fhir/r4';
 import { isImatinib } from '../fhir/fhir-to-facts.js';
 import { unreadable } from '../fhir/resources.js';
 import { badRequest, notFound, preconditionFailed } from '../http/errors.js';
 import { jsonResponse, type HttpResult, type JsonEvent } from '../http/http-event.js';
 import { logger } from '../logger.js';
+import { verifiedCallerOf } from './auth/ehr-auth.js';
 import { answerCdsCall } from './cds-answer.js';
 import { draftMedications, type CdsService } from './cds-service.js';
 import { checkCdsFeedback, checkCdsRequest, type CdsRequest } from './cds-request.js';
+import type { FhirServerTrust } from './fhir-server-trust.js';
 import { PrefetchUnavailable, resolvePrefetch } from './prefetch.js';
 import { discoveryDocument, serviceById } from './services/index.js';
 
@@ -60,42 +63,54 @@ const CODE = /^[A-Za-z0-9._-]{1,64}$/;
 const loggable = (value: string | undefined, shape: RegExp) =>
   value === undefined ? undefined : shape.test(value) ? value : 'unexpected-format';
 
+/** The 412's detail: the keys, and when the fhirServer was not read at all, the setting that decides. */
+function unavailableDetail(error: PrefetchUnavailable): string {
+  const detail = `Data this service needs was neither prefetched nor readable from fhirServer: ${error.keys.join(', ')}.`;
+  return Object.values(error.reasons).includes('fhir-server-not-allowed')
+    ? `${detail} fhirServer is not a FHIR server configured for the calling EHR (CDS_TRUSTED_ISSUERS, fhirServers), so it was not contacted.`
+    : detail;
+}
+
 /**
- * `POST /cds-services/{id}`: checks the request, reads what the EHR did not prefetch, and answers
- * with the cards of answerCdsCall (the pure part). No imatinib order: no cards, and nothing read.
+ * `POST /cds-services/{id}`: checks the request, reads what the EHR did not prefetch from its FHIR
+ * server if `fhirServers` allows that server for the verified caller, and answers with the cards of
+ * answerCdsCall (the pure part). No imatinib order: no cards, and nothing read.
  */
-export async function serviceEndpoint(event: JsonEvent): Promise<HttpResult> {
-  const started = performance.now();
-  const service = serviceOf(event);
-  const request = requestOf(event, service);
-  logger.appendKeys({ hookInstance: loggableHookInstance(request.hookInstance), cdsService: service.definition.id });
+export function serviceEndpoint(fhirServers: FhirServerTrust) {
+  return async function serviceEndpointHandler(event: JsonEvent, context: Context): Promise<HttpResult> {
+    const started = performance.now();
+    const service = serviceOf(event);
+    const request = requestOf(event, service);
+    logger.appendKeys({ hookInstance: loggableHookInstance(request.hookInstance), cdsService: service.definition.id });
 
-  // An order hook about another drug reads nothing from the EHR.
-  if (service.draftOrders && service.draftOrders(request).length === 0) {
-    logger.info('no imatinib order to check', { cards: 0 });
-    return jsonResponse(200, { cards: [] });
-  }
+    // An order hook about another drug reads nothing from the EHR.
+    if (service.draftOrders && service.draftOrders(request).length === 0) {
+      logger.info('no imatinib order to check', { cards: 0 });
+      return jsonResponse(200, { cards: [] });
+    }
 
-  let prefetch: Record<string, unknown>;
-  try {
-    prefetch = await resolvePrefetch(request, service.definition.prefetch);
-  } catch (error) {
-    if (!(error instanceof PrefetchUnavailable)) throw error;
-    logger.warn('prefetch unavailable', { reasons: error.reasons });
-    throw preconditionFailed(
-      `Data this service needs was neither prefetched nor readable from fhirServer: ${error.keys.join(', ')}.`,
-    );
-  }
+    const callerIssuer = verifiedCallerOf(context)?.iss;
+    let prefetch: Record<string, unknown>;
+    try {
+      prefetch = await resolvePrefetch(request, service.definition.prefetch, (fhirServer) =>
+        fhirServers(fhirServer, callerIssuer),
+      );
+    } catch (error) {
+      if (!(error instanceof PrefetchUnavailable)) throw error;
+      logger.warn('prefetch unavailable', { reasons: error.reasons });
+      throw preconditionFailed(unavailableDetail(error));
+    }
 
-  const answer = await answerCdsCall({ service, request, prefetch, now: new Date() });
-  logger.info('cards', {
-    orders: answer.orders,
-    firedRuleIds: answer.firedRuleIds,
-    cards: answer.cards.length,
-    missingFacts: answer.missingFacts,
-    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-  });
-  return jsonResponse(200, { cards: answer.cards });
+    const answer = await answerCdsCall({ service, request, prefetch, now: new Date() });
+    logger.info('cards', {
+      orders: answer.orders,
+      firedRuleIds: answer.firedRuleIds,
+      cards: answer.cards.length,
+      missingFacts: answer.missingFacts,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+    return jsonResponse(200, { cards: answer.cards });
+  };
 }
 
 /**

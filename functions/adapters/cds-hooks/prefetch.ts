@@ -1,4 +1,5 @@
 import { FHIR_READ_DEFAULTS, fhirRead, FhirReadFailed } from '../fhir/fhir-client.js';
+import type { FhirServer } from '../fhir/fhir-server.js';
 import type { CdsRequest } from './cds-request.js';
 
 /**
@@ -7,8 +8,12 @@ import type { CdsRequest } from './cds-request.js';
  * which is an answer; an absent key, or an OperationOutcome in its place, means it could not fetch.
  */
 
-/** Why a prefetch key could not be had: for the log line an on-call engineer reads. */
-export type PrefetchFailure = FhirReadFailed['reason'] | 'no-fhir-server' | 'operation-outcome';
+/**
+ * Why a prefetch key could not be had: for the log line an on-call engineer reads.
+ * `fhir-server-not-allowed`: the request's fhirServer is not one the calling EHR may have read
+ * (CDS_TRUSTED_ISSUERS fhirServers), so nothing was contacted.
+ */
+export type PrefetchFailure = FhirReadFailed['reason'] | 'no-fhir-server' | 'fhir-server-not-allowed' | 'operation-outcome';
 
 export class PrefetchUnavailable extends Error {
   readonly keys: string[];
@@ -28,6 +33,9 @@ function fillTemplate(template: string, context: Record<string, unknown>): strin
 const isOperationOutcome = (value: unknown) =>
   value !== null && typeof value === 'object' && (value as { resourceType?: unknown }).resourceType === 'OperationOutcome';
 
+/** The server a request's fhirServer stands for, if the caller may have it read; undefined otherwise. */
+export type FhirServerCheck = (fhirServer: string) => FhirServer | undefined;
+
 export interface PrefetchOptions {
   timeoutMs?: number;
   maxBytes?: number;
@@ -35,11 +43,14 @@ export interface PrefetchOptions {
 
 /**
  * Resolves every key of `templates`. Throws PrefetchUnavailable (-> 412) when a key is neither in the
- * prefetch nor readable from `fhirServer`. Missing keys are read in parallel, under one deadline.
+ * prefetch nor readable from `fhirServer`. Missing keys are read in parallel, under one deadline,
+ * and only when `allowedServer` accepts the request's fhirServer: otherwise nothing is contacted and
+ * the token goes nowhere.
  */
 export async function resolvePrefetch(
   request: CdsRequest,
   templates: Readonly<Record<string, string>>,
+  allowedServer: FhirServerCheck,
   options: PrefetchOptions = {},
 ): Promise<Record<string, unknown>> {
   const given = request.prefetch ?? {};
@@ -50,12 +61,15 @@ export async function resolvePrefetch(
     else missing.push(key);
   }
   if (missing.length === 0) return resolved;
-  const { fhirServer } = request;
-  if (!fhirServer) throw new PrefetchUnavailable(Object.fromEntries(missing.map((key) => [key, 'no-fhir-server' as const])));
+  const unavailable = (reason: PrefetchFailure) =>
+    new PrefetchUnavailable(Object.fromEntries(missing.map((key) => [key, reason])));
+  if (!request.fhirServer) throw unavailable('no-fhir-server');
+  const server = allowedServer(request.fhirServer);
+  if (!server) throw unavailable('fhir-server-not-allowed');
 
   const read = { accessToken: request.fhirAuthorization?.access_token, ...FHIR_READ_DEFAULTS, ...options };
   const results = await Promise.allSettled(
-    missing.map((key) => fhirRead(fhirServer, fillTemplate(templates[key]!, request.context), read)),
+    missing.map((key) => fhirRead(server, fillTemplate(templates[key]!, request.context), read)),
   );
   const failures: Record<string, PrefetchFailure> = {};
   missing.forEach((key, i) => {

@@ -48,8 +48,8 @@ const bearer = (token: string) => `Bearer ${token}`;
 
 function verifierFor(options: EhrJwtVerifierOptions = {}): EhrJwtVerifier {
   const trustedIssuers: TrustedIssuer[] = [
-    { iss: SANDBOX_ISSUER, jwksUrl: ehr.jwksUrl },
-    { iss: INLINE_ISSUER, jwks: { keys: [inlineKey.publicJwk] } },
+    { iss: SANDBOX_ISSUER, jwksUrl: ehr.jwksUrl, fhirServers: [] },
+    { iss: INLINE_ISSUER, jwks: { keys: [inlineKey.publicJwk] }, fhirServers: [] },
   ];
   return createEhrJwtVerifier(
     { verification: 'on', trustedIssuers },
