@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEvent } from '../support/events.js';
+import { loadEvent, withoutPrefetch as withoutPrefetchIn } from '../support/events.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { SANDBOX_ISSUER, startJwksServer, type JwksServer } from '../support/jwks-server.js';
 import { startOffline, type Offline } from './offline.js';
@@ -102,16 +102,7 @@ describe('CDS Hooks over HTTP, with the EHR JWT verified', () => {
     const pathname = '/cds-services/imatinib-sm-order-sign';
     const withoutPrefetch = (fhirServer: string) => {
       const body = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body);
-      delete body.prefetch;
-      body.fhirServer = fhirServer;
-      body.fhirAuthorization = {
-        access_token: 'fhir-access-token',
-        token_type: 'Bearer',
-        expires_in: 300,
-        scope: 'patient/*.read',
-        subject: 'cds-service',
-      };
-      return JSON.stringify(body);
+      return JSON.stringify(withoutPrefetchIn(body, fhirServer));
     };
     const call = async (fhirServer: string) =>
       post(`${service.baseUrl}${pathname}`, withoutPrefetch(fhirServer), {

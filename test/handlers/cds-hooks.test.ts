@@ -5,7 +5,7 @@ import type { Condition, MedicationRequest, MedicationStatement, Observation } f
 import { evaluate } from '../../functions/core/index.js';
 import { factsFromFhir } from '../../functions/adapters/fhir/fhir-to-facts.js';
 import { readResources, resourcesOf } from '../../functions/adapters/fhir/resources.js';
-import { bodyOf, lambdaContext, loadEvent, type Invoke } from '../support/events.js';
+import { bodyOf, lambdaContext, loadEvent, withoutPrefetch as withoutPrefetchIn, type Invoke } from '../support/events.js';
 import { CDS_BASE_URL as BASE } from '../support/cds-handler.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { newSigningKey, SANDBOX_ISSUER, startJwksServer, unsignedToken, type JwksServer } from '../support/jwks-server.js';
@@ -260,16 +260,7 @@ const withoutPrefetch = (fhirServer: string | undefined, edit: (body: any) => vo
   signedEvent(
     'cds-hooks.order-sign-fip1l1-pdgfra',
     (body) => {
-      delete body.prefetch;
-      if (fhirServer === undefined) delete body.fhirServer;
-      else body.fhirServer = fhirServer;
-      body.fhirAuthorization = {
-        access_token: 'fhir-access-token',
-        token_type: 'Bearer',
-        expires_in: 300,
-        scope: 'patient/*.read',
-        subject: 'cds-service',
-      };
+      withoutPrefetchIn(body, fhirServer);
       edit(body);
     },
     token,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http-event.js';
-import { eventNames, httpApiEvent, lambdaContext, loadEvent, type Invoke } from '../support/events.js';
+import { eventNames, httpApiEvent, lambdaContext, loadEvent, withoutPrefetch, type Invoke } from '../support/events.js';
 import { mutateSomewhere } from '../support/hostile.js';
 import { startFhirServer, type FhirBehaviour, type FhirServer } from '../support/fhir-server.js';
 import { SANDBOX_ISSUER, startJwksServer, type JwksServer } from '../support/jwks-server.js';
@@ -192,17 +192,7 @@ describe('no patient data leaves the service except in its answers', () => {
     const event = loadEvent<HttpEvent & { headers: Record<string, string>; rawPath: string; body: string }>(
       'cds-hooks.order-sign-fip1l1-pdgfra',
     );
-    const body = JSON.parse(event.body);
-    delete body.prefetch;
-    body.fhirServer = fhirServer(marker.text);
-    body.fhirAuthorization = {
-      access_token: marker.text,
-      token_type: 'Bearer',
-      expires_in: 300,
-      scope: 'patient/*.read',
-      subject: 's',
-    };
-    event.body = JSON.stringify(body);
+    event.body = JSON.stringify(withoutPrefetch(JSON.parse(event.body), fhirServer(marker.text), marker.text));
     output.length = 0;
 
     const result = await cdsHandler(await signed(event), lambdaContext());

@@ -53,3 +53,27 @@ export type Invoke = (event: HttpEvent, context: Context) => Promise<HttpResult>
 export function bodyOf<T = Record<string, unknown>>(result: HttpResult): T {
   return JSON.parse(result.body) as T;
 }
+
+/**
+ * Turns a CDS Hooks request body into one without prefetch, whose record is to be read from
+ * `fhirServer` (none when undefined) with the bearer token `accessToken`, as an EHR sends it.
+ */
+export function withoutPrefetch<T extends Record<string, unknown>>(
+  body: T,
+  fhirServer: string | undefined,
+  accessToken = 'fhir-access-token',
+): T {
+  delete body.prefetch;
+  if (fhirServer === undefined) delete body.fhirServer;
+  else Object.assign(body, { fhirServer });
+  Object.assign(body, {
+    fhirAuthorization: {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'patient/*.read',
+      subject: 'cds-service',
+    },
+  });
+  return body;
+}
