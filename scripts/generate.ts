@@ -105,6 +105,17 @@ function compileValidators(): void {
   writeIfChanged(`${fhirValidators}.d.cts`, FHIR_VALIDATOR_TYPES);
 }
 
+/** `readme` with the block between its "generated: unconfirmed" markers replaced by `lines`. */
+function withUnconfirmedList(readme: string, lines: string[]): string {
+  const start = '<!-- generated: unconfirmed -->\n';
+  const end = '<!-- end generated -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end, from);
+  if (from < 0 || to < 0) throw new Error('README.md: the "generated: unconfirmed" markers are missing');
+  // Blank lines around the list, as Prettier writes Markdown.
+  return `${readme.slice(0, from + start.length)}\n${lines.join('\n')}\n\n${readme.slice(to)}`;
+}
+
 /**
  * The validators first: the checks of the rule cases validate each case's facts as the service
  * validates a request, with the validator compiled here, so they are loaded only afterwards.
@@ -113,7 +124,7 @@ async function main(): Promise<void> {
   compileValidators();
   const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
   const { readCaseFiles } = await import('./knowledge-base/check-cases.js');
-  const { catalogue } = await import('./knowledge-base/catalogue.js');
+  const { catalogue, unconfirmedList } = await import('./knowledge-base/catalogue.js');
   const outDir = path.resolve(args.out);
   let result;
   try {
@@ -131,6 +142,10 @@ async function main(): Promise<void> {
   if (path.resolve(args.rules) === path.join(root, 'rules')) {
     mkdirSync(path.join(root, 'docs'), { recursive: true });
     writeIfChanged(path.join(root, 'docs/rules.md'), catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules))));
+    writeIfChanged(
+      path.join(root, 'README.md'),
+      withUnconfirmedList(readFileSync(path.join(root, 'README.md'), 'utf8'), unconfirmedList(result.knowledgeBase)),
+    );
   }
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);

@@ -41,6 +41,14 @@ function branchLines(branch: Condition | undefined, valueSets: ReadonlySet<strin
   return children.flatMap((child) => conditionLines(child, 0, valueSets, shown));
 }
 
+/** What could not be confirmed, one Markdown bullet each: the rules concerned, the statement, its source. */
+export function unconfirmedList(kb: Pick<CompiledKnowledgeBase, 'unconfirmed'>): string[] {
+  return (kb.unconfirmed ?? []).map(
+    (item) =>
+      `- ${item.rules.length > 0 ? `${item.rules.map((r) => `\`${r}\``).join(', ')}: ` : ''}${item.statement} (${item.source})`,
+  );
+}
+
 /** The catalogue of `kb`, with the number of cases of each rule from `cases`. */
 export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, RuleCaseFile>): string {
   const valueSets = kb.valueSets ?? {};
@@ -161,10 +169,7 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
       'Statements the specification asked for that could not be read in a copy of their source here. No finding states them; each needs confirming against the current source before it is added.',
       '',
     );
-    for (const item of kb.unconfirmed)
-      push(
-        `- ${item.rules.length > 0 ? `${item.rules.map((r) => `\`${r}\``).join(', ')}: ` : ''}${item.statement} (${item.source})`,
-      );
+    push(...unconfirmedList(kb));
   }
 
   push('', '## Changelog');
