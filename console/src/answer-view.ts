@@ -1,6 +1,6 @@
 import type { EvaluationResult, FieldProblem, Finding, MissingFact } from '../../functions/core/index.js';
 import { cardOfFinding, cardOfMissingFacts, type CardText } from './card-text.js';
-import { h, replaceChildren, type Child } from './dom.js';
+import { externalLink, h, replaceChildren, type Child } from './dom.js';
 import { markdownFragment } from './markdown.js';
 import { conditionTree, factsRead } from './rationale-view.js';
 import { indicatorMark } from './words.js';
@@ -31,19 +31,7 @@ const plural = (count: number, one: string, many = `${one}s`) => `${count} ${cou
 
 function sourceLine(card: CardText): HTMLElement {
   const { label, url } = card.source;
-  return h(
-    'p',
-    { class: 'card-source' },
-    'Source: ',
-    url
-      ? h(
-          'a',
-          { href: url, target: '_blank', rel: 'noopener noreferrer' },
-          label,
-          h('span', { class: 'sr-only' }, ' (opens in a new tab)'),
-        )
-      : label,
-  );
+  return h('p', { class: 'card-source' }, 'Source: ', url ? externalLink(url, label) : label);
 }
 
 function suggestionsBlock(card: CardText): Child {

@@ -1,7 +1,7 @@
 import { INDICATOR_RANK, type CompiledKnowledgeBase, type RuleOutcome } from '../../functions/core/index.js';
 import { childrenOf, isFactCondition, type CompiledRule, type Condition } from '../../functions/core/rule-definition.js';
 import { suggestionOfAction } from './card-text.js';
-import { h, replaceChildren, type Child } from './dom.js';
+import { externalLink, h, replaceChildren, type Child } from './dom.js';
 import { markdownFragment } from './markdown.js';
 import type { RuleCase } from './review-data.js';
 import { indicatorMark, outcomeMark, titleOf, valueText } from './words.js';
@@ -67,12 +67,7 @@ function sourcesList(rule: CompiledRule, kb: CompiledKnowledgeBase): HTMLElement
       return h(
         'li',
         {},
-        h(
-          'a',
-          { href: source.url, target: '_blank', rel: 'noopener noreferrer' },
-          source.citation,
-          h('span', { class: 'sr-only' }, ' (opens in a new tab)'),
-        ),
+        externalLink(source.url, source.citation),
         source.pmid ? ` (PMID ${source.pmid})` : '',
         where ? ` (${where})` : '',
         ': ',

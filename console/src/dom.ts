@@ -46,3 +46,17 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function srOnly(text: string): HTMLSpanElement {
   return h('span', { class: 'sr-only' }, text);
 }
+
+/** Web and mail links only: a `javascript:` or `data:` URL in the data is never made clickable. */
+export function isSafeUrl(url: string): boolean {
+  return /^(?:https?:|mailto:)/i.test(url);
+}
+
+/**
+ * A link to a source outside the console. It opens beside the page, so the facts in the form are
+ * not lost, and says so to screen readers; an unsafe URL leaves the text unlinked.
+ */
+export function externalLink(url: string, ...children: Child[]): HTMLElement {
+  if (!isSafeUrl(url)) return h('span', {}, ...children);
+  return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, ...children, srOnly(' (opens in a new tab)'));
+}

@@ -1,6 +1,6 @@
 import type { CompiledKnowledgeBase } from '../../functions/core/index.js';
 import { addMonths, statusWarnings } from '../../functions/core/knowledge-base.js';
-import { h, type Child } from './dom.js';
+import { externalLink, h, type Child } from './dom.js';
 import { ruleAnchor } from './catalogue-view.js';
 
 /**
@@ -48,12 +48,7 @@ function sources(kb: CompiledKnowledgeBase): HTMLElement {
           {},
           h('strong', {}, source.label),
           ` [${key}]: `,
-          h(
-            'a',
-            { href: source.url, target: '_blank', rel: 'noopener noreferrer' },
-            source.citation,
-            h('span', { class: 'sr-only' }, ' (opens in a new tab)'),
-          ),
+          externalLink(source.url, source.citation),
           source.pmid ? ` (PMID ${source.pmid})` : '',
           source.revision ? `. Text read: ${source.revision}.` : '',
         ),

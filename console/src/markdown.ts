@@ -1,6 +1,6 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
-import { srOnly } from './dom.js';
+import { isSafeUrl, srOnly } from './dom.js';
 
 /**
  * Markdown of the knowledge base (a finding's detail, a card's "Why this card" and evidence list),
@@ -23,13 +23,11 @@ const markdown = new Marked({
 const ALLOWED_TAGS = ['p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'hr'];
 const TABLE_TAGS = ['table', 'thead', 'tbody', 'tr', 'th', 'td'];
 
-/** Only web and mail links; anything else (javascript:, data:) loses its href. */
-const SAFE_URL = /^(?:https?:|mailto:)/i;
-
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName !== 'A') return;
+  // Only web and mail links; anything else (javascript:, data:) loses its href.
   const href = node.getAttribute('href');
-  if (href === null || !SAFE_URL.test(href)) {
+  if (href === null || !isSafeUrl(href)) {
     node.removeAttribute('href');
     return;
   }
