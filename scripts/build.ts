@@ -4,32 +4,36 @@
  *
  * - dist/lambda/<function>.cjs: one minified CommonJS bundle per function (CommonJS because
  *   `serverless invoke local` loads nothing else; Lambda and serverless-offline load it too);
- * - dist/lib/index.mjs, dist/lib/index.cjs and dist/lib/types/: the core, for embedding.
+ * - dist/lib/index.mjs, dist/lib/index.cjs and dist/lib/types/: the core, for embedding;
+ * - dist/console/: the review console, the core in a static page (scripts/build/console.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { buildConsole } from './build/console.js';
 import { lambdaFunctions } from './lambda-functions.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
 /**
- * Three of json-rules-engine's dependencies are replaced in every build by the stand-ins of
- * scripts/build/engine-stand-ins/ (its README says why, each measured). Code targets Node 20
- * (these machines) while Lambda runs nodejs22.x.
+ * Three of json-rules-engine's dependencies are replaced in every build, the console's included, by
+ * the stand-ins of scripts/build/engine-stand-ins/ (its README says why, each measured).
  */
+const engineStandIns: Record<string, string> = {
+  'jsonpath-plus': path.join(root, 'scripts/build/engine-stand-ins/jsonpath-plus-unused.ts'),
+  clone: path.join(root, 'scripts/build/engine-stand-ins/fast-clone.ts'),
+  eventemitter2: path.join(root, 'scripts/build/engine-stand-ins/event-emitter.ts'),
+};
+
+/** Code targets Node 20 (these machines) while Lambda runs nodejs22.x. */
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
   legalComments: 'none',
-  alias: {
-    'jsonpath-plus': path.join(root, 'scripts/build/engine-stand-ins/jsonpath-plus-unused.ts'),
-    clone: path.join(root, 'scripts/build/engine-stand-ins/fast-clone.ts'),
-    eventemitter2: path.join(root, 'scripts/build/engine-stand-ins/event-emitter.ts'),
-  },
+  alias: engineStandIns,
 };
 
 /**
@@ -89,7 +93,12 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     },
   );
+  const consoleFiles = await buildConsole(root, engineStandIns);
   console.error(`built ${lambdaFunctions.map((f) => `dist/lambda/${f.file}.cjs`).join(', ')} and dist/lib`);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  console.error(
+    `built the review console: ${consoleFiles.map((f) => `${f.file} ${kb(f.bytes)} (${kb(f.gzipBytes)} gzipped)`).join(', ')}`,
+  );
 }
 
 await main();

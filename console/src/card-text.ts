@@ -1,0 +1,126 @@
+import { factLabel } from '../../functions/adapters/cds-hooks/fact-labels.js';
+import {
+  knowledgeBaseInfo,
+  sourceLabel,
+  type Finding,
+  type Indicator,
+  type MissingFact,
+  type SuggestedAction,
+} from '../../functions/core/index.js';
+
+/**
+ * The CDS Hooks cards of an answer, as functions/adapters/cds-hooks/cards.ts words them, for the
+ * console to show as an EHR would. cards.ts cannot run in a browser (it names cards with node:crypto
+ * and rewrites FHIR draft orders), and making it browser-safe would change the Lambda bundle, which
+ * this page must not; so its words are mirrored here, and test/console/card-text.test.ts holds the
+ * two equal, field by field, on every case of every rule.
+ */
+
+/** A suggestion as the EHR shows it: its button label and what accepting it does to the draft order. */
+export interface CardSuggestion {
+  label: string;
+  description: string;
+}
+
+export interface Coding {
+  system: string;
+  code: string;
+  display: string;
+}
+
+/**
+ * A CDS Hooks card without what ties it to one EHR call (its uuid) and one draft order (the FHIR
+ * resources its suggestions change): the `Card` of cards.ts, field for field.
+ */
+export interface CardText {
+  summary: string;
+  detail: string;
+  indicator: Indicator;
+  source: { label: string; url?: string; topic?: Coding };
+  suggestions?: CardSuggestion[];
+  selectionBehavior?: 'at-most-one' | 'any';
+  overrideReasons?: Coding[];
+}
+
+const RULE_TOPIC_SYSTEM = 'urn:imatinib-sm-cds:rule';
+const OVERRIDE_REASON_SYSTEM = 'urn:imatinib-sm-cds:override-reason';
+
+const OVERRIDE_REASONS: readonly Coding[] = [
+  { system: OVERRIDE_REASON_SYSTEM, code: 'benefit-outweighs-risk', display: 'Benefit outweighs the risk for this patient' },
+  { system: OVERRIDE_REASON_SYSTEM, code: 'already-addressed', display: 'Already addressed (tested, adjusted or monitored)' },
+  { system: OVERRIDE_REASON_SYSTEM, code: 'data-not-current', display: 'The patient data behind this card is not current' },
+  {
+    system: OVERRIDE_REASON_SYSTEM,
+    code: 'patient-declined',
+    display: 'Discussed with the patient, who declined the alternative',
+  },
+];
+
+function sourceLabelOf(label: string): string {
+  return knowledgeBaseInfo.status === 'active' ? label : `${label} (${knowledgeBaseInfo.status})`;
+}
+
+function evidenceMarkdown(finding: Finding): string {
+  return finding.evidence
+    .map((e) => {
+      const where = [e.section && `section ${e.section}`, e.revision && `${e.revision} text`].filter(Boolean).join(', ');
+      return `- [${e.citation}](${e.url})${e.pmid ? ` (PMID ${e.pmid})` : ''}${where ? ` (${where})` : ''}: ${e.statement}`;
+    })
+    .join('\n');
+}
+
+/** A suggested action of the knowledge base as its CDS Hooks suggestion reads. */
+export function suggestionOfAction(action: SuggestedAction): CardSuggestion {
+  return {
+    label: action.label,
+    description:
+      action.kind === 'set-daily-dose'
+        ? `Change the imatinib order to ${action.dailyDoseMg} mg once daily`
+        : 'Remove the draft imatinib order',
+  };
+}
+
+/**
+ * The card of one finding. Unlike an EHR call, the console has no draft order, so a cancellation is
+ * shown as the EHR shows it for a draft with an id (every draft an EHR sends has one).
+ */
+export function cardOfFinding(finding: Finding): CardText {
+  const primary = finding.evidence[0]!;
+  const suggestions = (finding.suggestedActions ?? []).map(suggestionOfAction);
+  return {
+    summary: finding.summary,
+    detail: `${finding.detail}\n\n**Why this card:** ${finding.rationale.text}\n\n**Evidence**\n\n${evidenceMarkdown(finding)}`,
+    indicator: finding.indicator,
+    source: {
+      label: sourceLabelOf(sourceLabel(primary)),
+      url: primary.url,
+      topic: { system: RULE_TOPIC_SYSTEM, code: finding.ruleId, display: finding.ruleId },
+    },
+    ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
+    ...(finding.indicator !== 'info' ? { overrideReasons: [...OVERRIDE_REASONS] } : {}),
+  };
+}
+
+/** The one card that lists what was not known and which checks it would have decided. */
+export function cardOfMissingFacts(missing: readonly MissingFact[]): CardText {
+  const first = factLabel(missing[0]!.fact);
+  const rest = missing.length - 1;
+  const summary =
+    rest > 0
+      ? `Not on record: ${first} and ${rest} more fact(s) that would decide further imatinib checks`
+      : `Not on record: ${first}, which would decide further imatinib checks`;
+  const lines = missing.map(
+    (m) => `- **${factLabel(m.fact)}** (\`${m.fact}\`): would decide ${m.neededBy.map((id) => `\`${id}\``).join(', ')}`,
+  );
+  return {
+    summary: summary.length < 140 ? summary : `Not on record: ${missing.length} facts that would decide further imatinib checks`,
+    detail: `These checks could not be decided, because a fact they need is not on record. Consider obtaining:\n\n${lines.join('\n')}\n\nUnknown facts are never taken as "no".`,
+    indicator: 'info',
+    source: { label: sourceLabelOf(`${knowledgeBaseInfo.id} knowledge base ${knowledgeBaseInfo.version}`) },
+  };
+}
+
+/** Every card of an answer, in the order the CDS Hooks service sends them: findings first, then missing facts. */
+export function cardsOf(findings: readonly Finding[], missing: readonly MissingFact[]): CardText[] {
+  return [...findings.map(cardOfFinding), ...(missing.length > 0 ? [cardOfMissingFacts(missing)] : [])];
+}

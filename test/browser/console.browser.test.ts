@@ -1,0 +1,393 @@
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import schema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
+import { inputsFromFacts, type FieldInput } from '../../console/src/form-values.js';
+import type { RuleCase } from '../../console/src/review-data.js';
+import { factForm, fieldId, fieldsOf, type FactField, type SchemaNode } from '../../console/src/schema-fields.js';
+import { evaluate, evaluateWithOutcomes, type PatientFacts } from '../../functions/core/index.js';
+import { knowledgeBase } from '../../functions/core/knowledge-base.js';
+import { reviewData } from '../../scripts/build/console-data.js';
+import { launchChromium } from './chromium.js';
+import { answered, cardRuleIds, missingFacts, openCase, openScenario } from './console-page.js';
+import { startConsole, type RunningConsole } from './console-server.js';
+
+/**
+ * The review console in Chromium, as a person uses it: served by `npm run console` and opened from
+ * a file, cases opened from the catalogue, facts changed in labelled fields, cards and rationales
+ * read off the page. Which rule, case or field each test works on is chosen from the rules' own
+ * cases, never named here.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PAGE_FILE = path.join(ROOT, 'dist/console/index.html');
+const SCREENSHOTS = path.join(ROOT, 'test-output/console');
+const LAPTOP = { width: 1366, height: 900 };
+const TABLET_PORTRAIT = { width: 820, height: 1180 };
+
+const data = reviewData();
+const fields = fieldsOf(factForm(schema as SchemaNode));
+const rules = new Map(knowledgeBase.rules.map((rule) => [rule.name, rule]));
+
+let browser: Browser;
+let served: RunningConsole;
+
+beforeAll(async () => {
+  [browser, served] = await Promise.all([launchChromium(), startConsole()]);
+});
+
+afterAll(async () => {
+  served?.stop();
+  await browser?.close();
+});
+
+/** A new page at `url`, with the requests it makes and the errors it throws recorded. */
+async function open(url = served.url, options: { bypassCSP?: boolean; viewport?: typeof LAPTOP } = {}) {
+  const context = await browser.newContext({ viewport: options.viewport ?? LAPTOP, bypassCSP: options.bypassCSP ?? false });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(url);
+  await answered(page);
+  return { page, requests, errors, close: () => context.close() };
+}
+
+/** The form inputs of each field that differ between two sets of facts. */
+function differingFields(from: PatientFacts, to: PatientFacts): [FactField, FieldInput | undefined][] {
+  const a = inputsFromFacts(fields, from).inputs;
+  const b = inputsFromFacts(fields, to).inputs;
+  return fields
+    .filter((field) => JSON.stringify(a.get(field.path) ?? null) !== JSON.stringify(b.get(field.path) ?? null))
+    .map((field) => [field, b.get(field.path)]);
+}
+
+interface CasePair {
+  ruleId: string;
+  fires: RuleCase;
+  silent: RuleCase;
+  change: [FactField, FieldInput | undefined][];
+}
+
+/** Of the rules with a case that fires and a silent one, the pair fewest fields apart (and `accept`ed). */
+function nearestPair(accept: (pair: CasePair) => boolean = () => true): CasePair {
+  const pairs = Object.entries(data.cases).flatMap(([ruleId, cases]) =>
+    cases
+      .filter((c) => c.expect === 'fires')
+      .flatMap((fires) =>
+        cases
+          .filter((c) => c.expect === 'silent')
+          .map((silent) => ({ ruleId, fires, silent, change: differingFields(fires.facts, silent.facts) })),
+      ),
+  );
+  const accepted = pairs
+    .filter((pair) => pair.change.length > 0 && accept(pair))
+    .sort((a, b) => a.change.length - b.change.length);
+  expect(accepted.length, 'no pair of cases to test with').toBeGreaterThan(0);
+  return accepted[0]!;
+}
+
+/** Sets a field through the page, as a person does. */
+async function setField(page: Page, field: FactField, input: FieldInput | undefined): Promise<void> {
+  const control = page.locator(`#${fieldId(field.path)}`);
+  if (field.kind === 'list') {
+    const none = page.locator(`#${fieldId(field.path)}-none`);
+    if (input?.none) return none.check();
+    if (await none.isChecked()) await none.uncheck();
+  }
+  if (field.kind === 'choice' || field.kind === 'yes-no') await control.selectOption(input?.text ?? '');
+  else await control.fill(input?.text ?? '');
+}
+
+function cardOf(page: Page, ruleId: string) {
+  return page.locator(`article.card[data-rule-id="${ruleId}"]`);
+}
+
+describe('the review console', () => {
+  it('shows the knowledge base: id, version, status, digest and review dates', async () => {
+    const { page, close } = await open();
+
+    const facts = await page
+      .locator('.kb-facts')
+      .evaluate((dl) =>
+        Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling!.textContent])),
+      );
+
+    expect(facts).toMatchObject({
+      Id: knowledgeBase.id,
+      Version: knowledgeBase.version,
+      Status: knowledgeBase.status,
+      Digest: knowledgeBase.digest,
+      Effective: knowledgeBase.effective,
+      'Last reviewed': knowledgeBase.lastReviewed ?? 'never',
+    });
+    await expect(page.locator('#kb-content summary').first().textContent()).resolves.toContain('Changelog');
+    await close();
+  });
+
+  it('opens a case from the catalogue, shows its card with the rationale, and takes the card away when a fact changes', async () => {
+    const { ruleId, fires, change } = nearestPair();
+    const { page, errors, close } = await open();
+
+    await openCase(page, ruleId, fires.name);
+
+    const card = cardOf(page, ruleId);
+    await expect(card.locator('h4').textContent()).resolves.toBe(rules.get(ruleId)!.event.params.summary);
+    await expect(page.locator('#loaded').textContent()).resolves.toContain('as expected');
+    const finding = (await evaluate(fires.facts)).findings.find((f) => f.ruleId === ruleId)!;
+    const rationale = card.locator('details.rationale');
+    await expect(rationale.getAttribute('open')).resolves.not.toBeNull();
+    await expect(rationale.locator('.condition > .truth').first().textContent()).resolves.toBe('✓ true');
+    for (const fact of Object.keys(finding.rationale.facts).filter((f) => fields.some((field) => field.path === f)))
+      await expect(rationale.locator(`.facts-read a[href="#${fieldId(fact)}"]`).count()).resolves.toBeGreaterThan(0);
+
+    for (const [field, input] of change) await setField(page, field, input);
+    await answered(page);
+
+    await expect(cardOf(page, ruleId).count()).resolves.toBe(0);
+    await expect(page.locator(`#rule-${ruleId} .outcome`).textContent()).resolves.not.toContain('fired');
+    await expect(page.locator('#loaded').textContent()).resolves.toContain('You have changed facts');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('answers as you type, before the field loses focus', async () => {
+    const { ruleId, silent, fires, change } = nearestPair(
+      (pair) => pair.change.length === 1 && pair.change[0]![0].kind === 'number',
+    );
+    const [field] = change[0]!;
+    const target = inputsFromFacts(fields, fires.facts).inputs.get(field.path)!.text;
+    const { page, close } = await open();
+    await openCase(page, ruleId, silent.name);
+    await expect(cardOf(page, ruleId).count()).resolves.toBe(0);
+
+    const control = page.locator(`#${fieldId(field.path)}`);
+    await control.fill('');
+    await control.pressSequentially(target);
+    await answered(page);
+
+    await expect(control.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect(cardOf(page, ruleId).count()).resolves.toBe(1);
+    // The live region catches up once typing pauses, with the words the page shows.
+    const summary = await page.locator('#answer-summary').textContent();
+    await page.waitForFunction((text) => document.getElementById('answer-status')?.textContent === text, summary);
+    await expect(page.locator('[role="status"]#answer-status').textContent()).resolves.toBe(summary);
+    await close();
+  });
+
+  it('comes out in the browser, on every case of every rule, as the case expects and as the core does in Node', async () => {
+    const { page, errors, close } = await open();
+    const mismatches: string[] = [];
+
+    for (const [ruleId, cases] of Object.entries(data.cases)) {
+      for (const c of cases) {
+        await openCase(page, ruleId, c.name);
+        const { result } = await evaluateWithOutcomes(c.facts);
+        const [verdict, shown, missing] = await Promise.all([
+          page.locator('#loaded .verdict').textContent(),
+          cardRuleIds(page),
+          missingFacts(page),
+        ]);
+        if (!verdict?.includes('as expected') || verdict.includes('not as expected'))
+          mismatches.push(`${ruleId} "${c.name}": ${verdict}`);
+        if (JSON.stringify(shown) !== JSON.stringify(result.findings.map((f) => f.ruleId)))
+          mismatches.push(`${ruleId} "${c.name}": cards ${shown.join(', ')}`);
+        if (JSON.stringify(missing) !== JSON.stringify(result.missingFacts.map((m) => m.fact)))
+          mismatches.push(`${ruleId} "${c.name}": missing facts ${missing.join(', ')}`);
+      }
+    }
+
+    expect(mismatches).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  }, 300_000);
+
+  it('shows a value the contract refuses at its field, and no answer until it is fixed', async () => {
+    const field = fields.find((f) => f.kind === 'number' && f.max !== undefined)!;
+    const { page, close } = await open();
+    const control = page.locator(`#${fieldId(field.path)}`);
+
+    await control.fill(String(field.max! + 1));
+    await answered(page);
+
+    await expect(control.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator(`#${fieldId(field.path)}-problem`).isVisible()).resolves.toBe(true);
+    await expect(page.locator('#answer .problems h4').textContent()).resolves.toContain('No answer');
+    await expect(page.locator('article.card').count()).resolves.toBe(0);
+    await page.locator(`#answer .problems a[href="#${fieldId(field.path)}"]`).click();
+    await expect(control.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+
+    await control.fill(String(field.max!));
+    await answered(page);
+
+    await expect(control.getAttribute('aria-invalid')).resolves.toBeNull();
+    await expect(page.locator('article.card').count()).resolves.toBeGreaterThan(0);
+    await close();
+  });
+
+  it('links each missing fact to its field in the form', async () => {
+    const { page, close } = await open();
+    const scenario = await (async () => {
+      for (const s of data.scenarios) if ((await evaluate(s.facts)).missingFacts.length > 0) return s;
+      throw new Error('no sample scenario leaves a fact missing');
+    })();
+    await openScenario(page, scenario.name);
+    const [fact] = await missingFacts(page);
+
+    await page.locator(`.missing-facts li[data-fact="${fact}"] a.fact-link`).click();
+
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    expect([fieldId(fact!), `${fieldId(fact!)}-none`]).toContain(focused);
+    await close();
+  });
+
+  it('renders Markdown sanitised: a medication name with HTML in it is shown as text and runs nothing', async () => {
+    const member = Object.values(knowledgeBase.valueSets ?? {})[0]!.members[0]!.name;
+    const hostile = `${member} <img src=x onerror="window.__consoleAttack=1"><script>window.__consoleAttack=2</script>`;
+    const facts = { medications: { active: [hostile] }, order: { drug: 'imatinib' } } as PatientFacts;
+    const echoed = (await evaluate(facts)).findings.find((f) => f.rationale.text.includes('<img'));
+    expect(echoed, 'no finding quotes the medication name back').toBeDefined();
+    const { page, close } = await open();
+    const medications = fields.find((f) => f.kind === 'list' && f.path === 'medications.active')!;
+    const drug = fields.find((f) => f.required)!;
+
+    await setField(page, drug, { text: 'imatinib' });
+    await setField(page, medications, { text: hostile });
+    await answered(page);
+
+    const card = cardOf(page, echoed!.ruleId);
+    await expect(card.count()).resolves.toBe(1);
+    await expect(card.locator('img, script, [onerror]').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (window as { __consoleAttack?: number }).__consoleAttack)).resolves.toBeUndefined();
+    await close();
+  });
+
+  it('lets a keyboard user skip to the form and see where the focus is on every control', async () => {
+    const { page, close } = await open();
+
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toBe('skip-link');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('try');
+
+    const visited: { id: string; outline: string; position: number }[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      visited.push(
+        await page.evaluate(() => {
+          const active = document.activeElement as HTMLElement;
+          const all = [...document.querySelectorAll('*')];
+          return {
+            id: active.id || active.textContent!.slice(0, 40),
+            outline: getComputedStyle(active).outlineStyle,
+            position: all.indexOf(active),
+          };
+        }),
+      );
+    }
+
+    for (const step of visited) expect(step.outline, step.id).not.toBe('none');
+    const positions = visited.map((step) => step.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    await close();
+  });
+
+  it('labels every field once, and keeps its headings in order', async () => {
+    const { page, close } = await open();
+
+    const labels = await page.locator('#facts-form').evaluate((form) =>
+      [...form.querySelectorAll('input, select, textarea')].map((control) => {
+        const labels = (control as HTMLInputElement).labels!;
+        return { id: control.id, count: labels.length, text: labels[0]?.textContent?.trim() ?? '' };
+      }),
+    );
+    const levels = await page.evaluate(() =>
+      [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1])),
+    );
+
+    for (const label of labels) expect(label.count === 1 && label.text !== '', label.id).toBe(true);
+    expect(new Set(labels.map((l) => l.text)).size).toBe(labels.length);
+    expect(levels[0]).toBe(1);
+    levels.forEach((level, i) => expect(level - (levels[i - 1] ?? 0), `heading ${i}`).toBeLessThanOrEqual(1));
+    await close();
+  });
+
+  it('passes axe-core’s WCAG 2.1 A and AA checks with a case loaded and every section unfolded', async () => {
+    // axe is injected as an inline script, which the page's own policy rightly refuses.
+    const { page, close } = await open(served.url, { bypassCSP: true });
+    const { ruleId, fires } = nearestPair();
+    await openCase(page, ruleId, fires.name);
+    // Unfolded, so that axe checks what the catalogue and the cards hide until asked, too.
+    await page.evaluate(() => document.querySelectorAll('details').forEach((details) => (details.open = true)));
+    await page.addScriptTag({ content: readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+        }
+      ).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+    });
+
+    expect(violations).toEqual([]);
+    await close();
+  });
+
+  it('reads on a tablet held upright without scrolling sideways', async () => {
+    const { page, close } = await open(served.url, { viewport: TABLET_PORTRAIT });
+    const { ruleId, fires } = nearestPair();
+    await openCase(page, ruleId, fires.name);
+
+    const [scrollWidth, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+
+    expect(scrollWidth).toBeLessThanOrEqual(width);
+    await close();
+  });
+
+  it('works opened from a file, reading nothing but its own three files', async () => {
+    const { page, requests, errors, close } = await open(pathToFileURL(PAGE_FILE).href);
+    await openScenario(page, data.scenarios[0]!.name);
+
+    const own = ['index.html', 'console.js', 'console.css'].map(
+      (file) => pathToFileURL(path.join(ROOT, 'dist/console', file)).href,
+    );
+    expect([...new Set(requests)].sort()).toEqual(own.sort());
+    await expect(page.locator('article.card').count()).resolves.toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('sends nothing anywhere when served: its only requests are for its own files', async () => {
+    const { page, requests, close } = await open();
+    await openScenario(page, data.scenarios[0]!.name);
+
+    for (const url of requests) expect(url.startsWith(served.url), url).toBe(true);
+    await close();
+  });
+
+  it.each(data.scenarios.map((s) => [s.name, s] as const))(
+    'shows the sample scenario %s as the core answers it, and saves a screenshot',
+    async (name, scenario) => {
+      const { page, errors, close } = await open();
+      await openScenario(page, name);
+      const file = path.join(SCREENSHOTS, `${name}.png`);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+
+      await page.screenshot({ path: file });
+
+      const { findings } = await evaluate(scenario.facts);
+      await expect(cardRuleIds(page)).resolves.toEqual(findings.map((f) => f.ruleId));
+      expect(statSync(file).size).toBeGreaterThan(10_000);
+      expect(errors).toEqual([]);
+      await close();
+    },
+  );
+});

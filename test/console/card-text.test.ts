@@ -1,0 +1,53 @@
+import type { MedicationRequest } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import { cardOfFinding, cardOfMissingFacts, cardsOf } from '../../console/src/card-text.js';
+import { cardFor, missingFactsCard, type Card } from '../../functions/adapters/cds-hooks/cards.js';
+import { evaluate, type PatientFacts } from '../../functions/core/index.js';
+import { readCaseFiles } from '../../scripts/knowledge-base/check-cases.js';
+import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
+
+/**
+ * The console words its cards as the CDS Hooks service does: the same card, less what ties it to
+ * one EHR call (uuid) and one draft order (the FHIR resources of its suggestions).
+ */
+
+const draftOrder: MedicationRequest = {
+  resourceType: 'MedicationRequest',
+  id: 'draft-imatinib',
+  status: 'draft',
+  intent: 'order',
+  subject: { reference: 'Patient/example' },
+  medicationCodeableConcept: { text: 'imatinib 400 mg oral tablet' },
+};
+const call = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', patientId: 'example' };
+
+/** A service card as the console shows it: each suggestion by its label and its action's description. */
+function asShown({ uuid: _uuid, suggestions, ...card }: Card) {
+  return {
+    ...card,
+    ...(suggestions ? { suggestions: suggestions.map((s) => ({ label: s.label, description: s.actions[0]!.description })) } : {}),
+  };
+}
+
+const everyCase = [...readCaseFiles(RULES_DIR)].flatMap(([rule, file]) =>
+  file.cases.map((c) => [`${rule}: ${c.name}`, c.facts as PatientFacts] as const),
+);
+
+describe('the console cards', () => {
+  it.each(everyCase)('word every card of %s as the CDS Hooks service does', async (_name, facts) => {
+    const result = await evaluate(facts);
+
+    for (const finding of result.findings) expect(cardOfFinding(finding)).toEqual(asShown(cardFor(finding, draftOrder, call)));
+    if (result.missingFacts.length > 0)
+      expect(cardOfMissingFacts(result.missingFacts)).toEqual(asShown(missingFactsCard(result.missingFacts, call)));
+  });
+
+  it('come in the service order: the findings by urgency, then what is not on record', async () => {
+    const result = await evaluate({ molecular: { kitD816V: 'detected' }, order: { drug: 'imatinib' } });
+
+    const cards = cardsOf(result.findings, result.missingFacts);
+
+    expect(cards.map((c) => c.summary)).toEqual([...result.findings.map((f) => f.summary), cards.at(-1)!.summary]);
+    expect(cards.at(-1)!.summary).toMatch(/^Not on record/);
+  });
+});
