@@ -1,5 +1,5 @@
 import type { EvaluationResult, FieldProblem, Finding, MissingFact } from '../../functions/core/index.js';
-import { cardOfFinding, cardOfMissingFacts, type CardText } from './card-text.js';
+import { cardOfFinding, cardOfMissingFacts, type CardText } from '../../functions/adapters/cds-hooks/card-text.js';
 import { externalLink, h, replaceChildren, type Child } from './dom.js';
 import { markdownFragment } from './markdown.js';
 import { conditionTree, factsRead } from './rationale-view.js';

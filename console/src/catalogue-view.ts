@@ -1,6 +1,6 @@
 import { INDICATOR_RANK, type CompiledKnowledgeBase, type RuleOutcome } from '../../functions/core/index.js';
 import { childrenOf, isFactCondition, type CompiledRule, type Condition } from '../../functions/core/rule-definition.js';
-import { suggestionOfAction } from './card-text.js';
+import { suggestionOfAction } from '../../functions/adapters/cds-hooks/card-text.js';
 import { externalLink, h, replaceChildren, type Child } from './dom.js';
 import { markdownFragment } from './markdown.js';
 import type { RuleCase } from './review-data.js';

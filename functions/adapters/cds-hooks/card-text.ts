@@ -1,4 +1,3 @@
-import { factLabel } from '../../functions/adapters/cds-hooks/fact-labels.js';
 import {
   knowledgeBaseInfo,
   sourceLabel,
@@ -6,14 +5,14 @@ import {
   type Indicator,
   type MissingFact,
   type SuggestedAction,
-} from '../../functions/core/index.js';
+} from '../../core/index.js';
+import { factLabel } from './fact-labels.js';
 
 /**
- * The CDS Hooks cards of an answer, as functions/adapters/cds-hooks/cards.ts words them, for the
- * console to show as an EHR would. cards.ts cannot run in a browser (it names cards with node:crypto
- * and rewrites FHIR draft orders), and making it browser-safe would change the Lambda bundle, which
- * this page must not; so its words are mirrored here, and test/console/card-text.test.ts holds the
- * two equal, field by field, on every case of every rule.
+ * The words of the CDS Hooks cards: everything a card says, without what ties it to one EHR call
+ * (its uuid) and one draft order (the FHIR resources its suggestions change). cards.ts adds those;
+ * the review console shows these as they are, so a clinician reviewing the knowledge base reads
+ * exactly what the EHR will show. No Node built-in here: it runs in the browser too.
  */
 
 /** A suggestion as the EHR shows it: its button label and what accepting it does to the draft order. */
@@ -45,6 +44,7 @@ export interface CardText {
 const RULE_TOPIC_SYSTEM = 'urn:imatinib-sm-cds:rule';
 const OVERRIDE_REASON_SYSTEM = 'urn:imatinib-sm-cds:override-reason';
 
+/** Offered on warning and critical cards, so an override says why. */
 const OVERRIDE_REASONS: readonly Coding[] = [
   { system: OVERRIDE_REASON_SYSTEM, code: 'benefit-outweighs-risk', display: 'Benefit outweighs the risk for this patient' },
   { system: OVERRIDE_REASON_SYSTEM, code: 'already-addressed', display: 'Already addressed (tested, adjusted or monitored)' },
@@ -56,6 +56,10 @@ const OVERRIDE_REASONS: readonly Coding[] = [
   },
 ];
 
+/**
+ * A card's source label, marked "(draft)" (or "(retired)") while the knowledge base is not approved
+ * for use, so the clinician sees it on the card itself (knowledge-base spec, metadata).
+ */
 function sourceLabelOf(label: string): string {
   return knowledgeBaseInfo.status === 'active' ? label : `${label} (${knowledgeBaseInfo.status})`;
 }
@@ -81,8 +85,8 @@ export function suggestionOfAction(action: SuggestedAction): CardSuggestion {
 }
 
 /**
- * The card of one finding. Unlike an EHR call, the console has no draft order, so a cancellation is
- * shown as the EHR shows it for a draft with an id (every draft an EHR sends has one).
+ * The card of one finding, each suggested action as its suggestion reads (cards.ts leaves out a
+ * cancellation when the draft order has no id to refer to).
  */
 export function cardOfFinding(finding: Finding): CardText {
   const primary = finding.evidence[0]!;
@@ -118,9 +122,4 @@ export function cardOfMissingFacts(missing: readonly MissingFact[]): CardText {
     indicator: 'info',
     source: { label: sourceLabelOf(`${knowledgeBaseInfo.id} knowledge base ${knowledgeBaseInfo.version}`) },
   };
-}
-
-/** Every card of an answer, in the order the CDS Hooks service sends them: findings first, then missing facts. */
-export function cardsOf(findings: readonly Finding[], missing: readonly MissingFact[]): CardText[] {
-  return [...findings.map(cardOfFinding), ...(missing.length > 0 ? [cardOfMissingFacts(missing)] : [])];
 }
