@@ -93,7 +93,9 @@ const countOfRules: DerivedFact = {
 /**
  * The entries of one or more string lists that name a member of a value set: `{"valueSet": name,
  * "lists": [dotted paths]}`. Unknown when none of the lists is given; otherwise the matches, each
- * shown as listed, with the member it was taken for when the words differ ("rifampicin = rifampin").
+ * shown by its words alone (lower case, no punctuation: the rationale quotes them into Markdown that
+ * EHRs render, so no markup a record may hold comes through), with the member it was taken for when
+ * the words differ ("rifampicin = rifampin").
  * Only the first list is asked for when unknown: the others are deprecated spellings of it.
  */
 const valueSetMatches: DerivedFact = {
@@ -104,9 +106,10 @@ const valueSetMatches: DerivedFact = {
     const context = contextOf(almanac);
     const lists = (params.lists as string[]).map((list) => readDottedPath(context.facts, list)).filter(isStringList);
     if (lists.length === 0) return undefined;
-    return matchesIn(context.valueSet(params.valueSet as string)!, lists).map(({ listed, member }) =>
-      words(listed).join(' ') === words(member).join(' ') ? listed : `${listed} = ${member}`,
-    );
+    return matchesIn(context.valueSet(params.valueSet as string)!, lists).map(({ listed, member }) => {
+      const shown = words(listed).join(' ');
+      return shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
+    });
   },
   checkParams: (params, { valueSetNames }) => {
     const shape = 'params must be {"valueSet": a value set of knowledge-base.json, "lists": [dotted paths of string lists]}';

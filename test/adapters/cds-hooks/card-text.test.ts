@@ -43,3 +43,18 @@ describe('the words of the cards', () => {
       expect(cardOfMissingFacts(result.missingFacts)).toEqual(asShown(missingFactsCard(result.missingFacts, call)));
   });
 });
+
+describe('what a card quotes from the record', () => {
+  it('is the words of a medication name, never its markup', async () => {
+    const hostile = ['<img src=x onerror=alert(1)> Rifampin', '[Carbamazepine](javascript:alert(1))', '**Warfarin** `sodium`'];
+    const result = await evaluate({ medications: { active: hostile }, order: { drug: 'imatinib', dailyDoseMg: 400 } });
+
+    const details = result.findings.map((f) => cardOfFinding(f).detail);
+
+    const quoted = details.flatMap((detail) => detail.match(/\*\*Why this card:\*\* .*$/m) ?? []).join('\n');
+    expect(quoted).toContain('img src x onerror alert 1 rifampin = rifampin');
+    expect(quoted).toContain('carbamazepine javascript alert 1 = carbamazepine');
+    expect(quoted).toContain('warfarin sodium = warfarin');
+    for (const markup of ['<img', 'javascript:', '](', '`sodium`', '**Warfarin**']) expect(quoted).not.toContain(markup);
+  });
+});
