@@ -3,15 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, evaluateWithOutcomes, knowledgeBaseInfo } from '../../functions/core/index.js';
 import { readCaseFiles } from '../../scripts/knowledge-base/check-cases.js';
 import { CASES_DIR, RULES_DIR, ruleIds } from '../../scripts/knowledge-base/rule-files.js';
+import { loadReference } from '../reference/interpreter.js';
 import { checkCase } from '../support/rule-cases.js';
 
 /**
  * Every rule's cases, read from rules/cases/<id>.json: one generic test for any rule set. A rule
- * needs at least one case that fires and one that stays silent.
+ * needs at least one case that fires and one that stays silent. Each case is also put to the
+ * reference interpreter, written apart from the core, which must reach the same outcome.
  */
 
 const caseFiles = readCaseFiles(RULES_DIR);
 const builtIn = { info: knowledgeBaseInfo, evaluate, evaluateWithOutcomes };
+const reference = loadReference(RULES_DIR);
 
 describe.each(ruleIds())('rule %s', (ruleId) => {
   const file = path.join('rules', CASES_DIR, `${ruleId}.json`);
@@ -29,5 +32,9 @@ describe.each(ruleIds())('rule %s', (ruleId) => {
     const problem = await checkCase(builtIn, ruleId, c);
 
     expect(problem, `${file}, case "${name}": ${problem}`).toBeUndefined();
+    const outcome = reference.outcomes(c.facts)[ruleId];
+    expect(outcome === 'fired' ? 'fires' : outcome === 'undecided' ? 'undecided' : 'silent', 'the reference interpreter').toBe(
+      c.expect,
+    );
   });
 });
