@@ -145,9 +145,10 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
         doseAndRate: [{ doseQuantity: expect.objectContaining({ value: 100, code: 'mg' }) }],
       }),
     ]);
-    expect(action!.resource!.medicationCodeableConcept!.coding![0]).toMatchObject({
-      code: '403878',
-      display: 'imatinib 100 MG Oral Tablet',
+    // The product, coding and text alike, names the strength given: nothing but FHIR elements in it.
+    expect(action!.resource!.medicationCodeableConcept).toEqual({
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '403878', display: 'imatinib 100 MG Oral Tablet' }],
+      text: 'imatinib 100 MG Oral Tablet',
     });
   });
 

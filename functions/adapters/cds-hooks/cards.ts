@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MedicationRequest } from 'fhir/r4';
+import type { Coding, MedicationRequest } from 'fhir/r4';
 import type { Finding, MissingFact } from '../../core/index.js';
 import { HUNDRED_MG_COUNTERPART, SYSTEM } from '../fhir/codes.js';
 import { lookup } from '../fhir/lookup.js';
@@ -41,18 +41,31 @@ function stableUuid(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The draft order, changed to 100 mg once daily (and to the 100 mg tablet when it named the 400 mg one). */
+/**
+ * The draft order at `dailyDoseMg` once daily. A 400 mg tablet product that cannot make up that dose
+ * becomes its 100 mg counterpart: code and display only (a Coding has no other element for it), and
+ * the concept's text with them, so the order never names one strength and codes another.
+ */
 function withDailyDose(order: MedicationRequest, dailyDoseMg: number): MedicationRequest {
-  const coding = order.medicationCodeableConcept?.coding?.map((c) =>
-    c.system === SYSTEM.rxnorm && lookup(HUNDRED_MG_COUNTERPART, c.code)
-      ? { ...c, ...lookup(HUNDRED_MG_COUNTERPART, c.code) }
-      : c,
-  );
+  const concept = order.medicationCodeableConcept;
+  const counterpartOf = (c: Coding) =>
+    c.system === SYSTEM.rxnorm && dailyDoseMg % 400 !== 0 ? lookup(HUNDRED_MG_COUNTERPART, c.code) : undefined;
+  const swapped = concept?.coding?.map(counterpartOf).find((product) => product !== undefined);
+  const coding = concept?.coding?.map((c) => {
+    const product = counterpartOf(c);
+    return product ? { ...c, code: product.code, display: product.display } : c;
+  });
   const route = order.dosageInstruction?.[0]?.route;
   return {
     ...structuredClone(order),
-    ...(order.medicationCodeableConcept
-      ? { medicationCodeableConcept: { ...order.medicationCodeableConcept, ...(coding ? { coding } : {}) } }
+    ...(concept
+      ? {
+          medicationCodeableConcept: {
+            ...concept,
+            ...(coding ? { coding } : {}),
+            ...(swapped && concept.text !== undefined ? { text: swapped.display } : {}),
+          },
+        }
       : {}),
     dosageInstruction: [
       {
