@@ -105,6 +105,28 @@ function compileValidators(): void {
   writeIfChanged(`${fhirValidators}.d.cts`, FHIR_VALIDATOR_TYPES);
 }
 
+/**
+ * The plain name of every PatientFacts field, from its `title` in the facts schema (read as the
+ * review console's form reads it), for the CDS Hooks card that lists what is not on record. A field
+ * of a nested group (a treatment course's baseline) is named with its group.
+ */
+async function writeFactTitles(): Promise<void> {
+  const { factForm } = await import('../console/src/schema-fields.js');
+  const schema = JSON.parse(readFileSync(path.join(root, 'schemas/patient-facts.schema.json'), 'utf8')) as Parameters<
+    typeof factForm
+  >[0];
+  const titles: Record<string, string> = {};
+  for (const section of factForm(schema)) {
+    for (const field of section.fields) titles[field.path] = field.label;
+    for (const group of section.groups) {
+      for (const field of group.fields) titles[field.path] = `${field.label}, ${group.label.toLowerCase()}`;
+    }
+  }
+  const file = path.join(root, 'functions/adapters/cds-hooks/generated/fact-titles.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeIfChanged(file, `${JSON.stringify(titles, null, 1)}\n`);
+}
+
 /** `readme` with the block between its "generated: unconfirmed" markers replaced by `lines`. */
 function withUnconfirmedList(readme: string, lines: string[]): string {
   const start = '<!-- generated: unconfirmed -->\n';
@@ -122,6 +144,7 @@ function withUnconfirmedList(readme: string, lines: string[]): string {
  */
 async function main(): Promise<void> {
   compileValidators();
+  await writeFactTitles();
   const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
   const { readCaseFiles } = await import('./knowledge-base/check-cases.js');
   const { catalogue, unconfirmedList } = await import('./knowledge-base/catalogue.js');

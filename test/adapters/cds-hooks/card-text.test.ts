@@ -30,6 +30,9 @@ function asShown({ uuid: _uuid, suggestions, ...card }: Card) {
   };
 }
 
+/** Whether the missing-facts card names `fact` by its dotted path where a name should be. */
+const factNamedByPath = (fact: string) => cardOfMissingFacts([{ fact, neededBy: [] }]).detail.includes(`**${fact}**`);
+
 const everyCase = [...readCaseFiles(RULES_DIR)].flatMap(([rule, file]) =>
   file.cases.map((c) => [`${rule}: ${c.name}`, c.facts as PatientFacts] as const),
 );
@@ -41,6 +44,18 @@ describe('the words of the cards', () => {
     for (const finding of result.findings) expect(cardOfFinding(finding)).toEqual(asShown(cardFor(finding, draftOrder, call)));
     if (result.missingFacts.length > 0)
       expect(cardOfMissingFacts(result.missingFacts)).toEqual(asShown(missingFactsCard(result.missingFacts, call)));
+  });
+});
+
+describe('the card of what is not on record', () => {
+  it('names in words every fact a rule case leaves missing, never by its path alone', async () => {
+    const missing = new Set<string>();
+    for (const [, facts] of everyCase) for (const m of (await evaluate(facts)).missingFacts) missing.add(m.fact);
+
+    const unnamed = [...missing].filter(factNamedByPath);
+
+    expect(missing.size).toBeGreaterThan(20);
+    expect(unnamed).toEqual([]);
   });
 });
 
