@@ -14,7 +14,15 @@ if (!verifier.enabled) {
   logger.warn('CDS_JWT_VERIFICATION=off: EHR tokens are NOT verified, and only loopback FHIR servers are read (local use only)');
 }
 
-/** Lambda for the CDS Hooks services: discovery, the two order hooks and feedback. */
+/**
+ * A CDS Hooks call carries the EHR's prefetch: FHIR Bundles of a patient's results over time (the
+ * history template asks for up to 200), which outgrow /evaluate's 64 KB; 5 MB stays under Lambda's
+ * 6 MB for a synchronous call. FHIR resources nest deeper than patient facts (contained Medications,
+ * extensions within extensions).
+ */
+const CDS_LIMITS = Object.freeze({ maxBodyBytes: 5 * 1024 * 1024, maxJsonDepth: 32 });
+
+/** Lambda for the CDS Hooks services: discovery, order-select, order-sign, patient-view and feedback. */
 export const handler = httpService(
   router([
     { method: 'GET', path: '/cds-services', handler: discoveryEndpoint },
@@ -22,4 +30,5 @@ export const handler = httpService(
     { method: 'POST', path: '/cds-services/{id}/feedback', handler: feedbackEndpoint },
   ]),
   [ehrAuth(verifier, config.publicBaseUrl)],
+  CDS_LIMITS,
 );

@@ -300,6 +300,36 @@ describe('CDS Hooks patient-view', () => {
   });
 });
 
+describe('CDS Hooks: a real record in the prefetch', () => {
+  it("answers a history of 200 results (a body far over /evaluate's 64 KB) as the same record without them", async () => {
+    const plain = cardsOf(await invoke(await signedEvent('cds-hooks.patient-view-on-imatinib'), lambdaContext()));
+    const event = await signedEvent('cds-hooks.patient-view-on-imatinib', (body) => {
+      const [tryptase] = body.prefetch.history.entry;
+      // Years before the course began, so outside every window: they change no fact.
+      const old = Array.from({ length: 200 }, (_, i) => {
+        const entry = structuredClone(tryptase);
+        entry.resource.id = `tryptase-old-${i}`;
+        entry.resource.effectiveDateTime = `${2015 + (i % 5)}-0${1 + (i % 9)}-1${i % 10}`;
+        return entry;
+      });
+      body.prefetch.history.entry.push(...old);
+    });
+    expect(Buffer.byteLength(event.body!)).toBeGreaterThan(64 * 1024);
+
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(cardsOf(result).map((c) => c.uuid)).toEqual(plain.map((c) => c.uuid));
+  });
+
+  it('answers 413 to a body over 5 MB', async () => {
+    const event = await signedEvent('cds-hooks.patient-view-on-imatinib');
+    event.body = `${event.body!}${' '.repeat(5 * 1024 * 1024 - Buffer.byteLength(event.body!) + 1)}`;
+
+    expect((await invoke(event, lambdaContext())).statusCode).toBe(413);
+  });
+});
+
 describe('CDS Hooks prefetch', () => {
   afterEach(() => fhir.setBehaviour('serve'));
 

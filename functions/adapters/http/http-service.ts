@@ -9,8 +9,14 @@ import type { HttpResult, JsonEvent } from './http-event.js';
 import { jsonBody } from './json-body.js';
 import { problemResponses } from './problem-responses.js';
 
-/** Request limits of every HTTP entry point (facts.md: an oversized body is 413). */
-const LIMITS = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
+/** Request limits of an HTTP entry point: a larger body is 413, deeper JSON 400 (facts.md). */
+export interface RequestLimits {
+  maxBodyBytes: number;
+  maxJsonDepth: number;
+}
+
+/** `/evaluate`: patient facts, a few KB at most. */
+export const FACTS_LIMITS: RequestLimits = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
 
 const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*')
   .split(',')
@@ -25,6 +31,7 @@ const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*')
 export function httpService(
   handler: (event: JsonEvent, context: Context) => Promise<HttpResult>,
   guards: MiddlewareObj<JsonEvent>[] = [],
+  limits: RequestLimits = FACTS_LIMITS,
 ) {
   return middy<JsonEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -40,6 +47,6 @@ export function httpService(
     )
     .use(problemResponses(logger))
     .use(guards as MiddlewareObj<JsonEvent, HttpResult, Error, Context>[])
-    .use(jsonBody({ maxBytes: LIMITS.maxBodyBytes, maxDepth: LIMITS.maxJsonDepth }))
+    .use(jsonBody({ maxBytes: limits.maxBodyBytes, maxDepth: limits.maxJsonDepth }))
     .handler(handler);
 }
