@@ -114,10 +114,12 @@ export function activeMedicationNames(
   return [...names].sort();
 }
 
-/** When a use of imatinib began: a request's authoredOn, a statement's effective start. */
-function startOf(use: MedicationUse): number | undefined {
-  if (use.resourceType === 'MedicationRequest') return timeOf(use.authoredOn);
-  return timeOf(use.effectivePeriod?.start ?? use.effectiveDateTime);
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** When a use of imatinib began, as FHIR gives it: a request's authoredOn, a statement's effective start. */
+function startOf(use: MedicationUse): string | undefined {
+  if (use.resourceType === 'MedicationRequest') return use.authoredOn;
+  return use.effectivePeriod?.start ?? use.effectiveDateTime;
 }
 
 /** The imatinib uses that continue now: active requests and statements, the draft being checked aside. */
@@ -135,8 +137,19 @@ export function continuingImatinib(
   );
 }
 
-/** The start of the current imatinib course: the earliest start of the uses that continue now. */
-export function courseStart(continuing: readonly MedicationUse[]): number | undefined {
-  const starts = continuing.map(startOf).filter((t): t is number => t !== undefined);
-  return starts.length > 0 ? Math.min(...starts) : undefined;
+/**
+ * The start of the current imatinib course: the earliest start of the uses that continue now
+ * (`at`), and until when a result still counts as taken before it (`baselineThrough`): the end of
+ * that day when the start is a date alone, since a sample drawn on the day therapy began is its
+ * baseline, and the start itself when it has a time.
+ */
+export function courseStart(continuing: readonly MedicationUse[]): { at: number; baselineThrough: number } | undefined {
+  const starts = continuing
+    .map(startOf)
+    .flatMap((value) => {
+      const at = timeOf(value);
+      return at === undefined ? [] : [{ at, baselineThrough: /^\d{4}-\d{2}-\d{2}$/.test(value!) ? at + DAY_MS - 1 : at }];
+    })
+    .sort((a, b) => a.at - b.at);
+  return starts[0];
 }

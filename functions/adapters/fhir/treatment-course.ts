@@ -2,6 +2,7 @@ import type { Observation } from 'fhir/r4';
 import type { EndpointMeasures, PatientFacts } from '../../core/index.js';
 import { HISTORY, type LabCodes } from './codes.js';
 import { effectiveTime, finalResults, inRange, inUnits, unitOf } from './observations.js';
+import type { courseStart } from './medications.js';
 import { codings } from './resources.js';
 
 /**
@@ -11,7 +12,7 @@ import { codings } from './resources.js';
  * unknown, and the answer asks for them.
  */
 
-/** A baseline counts if taken within this many days before the start (or on its day). */
+/** A baseline counts if taken within this many days before the start (or on its day, for a start given as a date). */
 export const BASELINE_WINDOW_DAYS = 90;
 /** A current value counts if taken after the start and within this many days of the call. */
 export const CURRENT_WINDOW_DAYS = 90;
@@ -22,8 +23,12 @@ const MONTH_MS = (365.25 / 12) * DAY_MS;
 
 type Measure = keyof EndpointMeasures;
 
-/** What makes two results the same measure: their code and unit (values in different units are never compared). */
-const kindOf = (o: Observation) => `${codings(o.code).find((c) => c.code)?.code ?? ''} ${unitOf(o.valueQuantity) ?? ''}`;
+/**
+ * What makes two results the same measure: their code, and their unit unless the fact has a unit to
+ * convert them to (tryptase in ng/mL and in ug/L compare; N-methylhistamine in two units never does).
+ */
+const kindOf = (o: Observation, group: LabCodes) =>
+  `${codings(o.code).find((c) => c.code)?.code ?? ''} ${Object.keys(group.units).length > 0 ? '' : (unitOf(o.valueQuantity) ?? '')}`;
 
 /** A result's value in the fact's unit (or as given, for a measure compared only with itself). */
 function valueOf(observation: Observation | undefined, group: LabCodes): number | undefined {
@@ -41,18 +46,21 @@ function valueOf(observation: Observation | undefined, group: LabCodes): number 
 function measure(
   observations: readonly Observation[],
   group: LabCodes,
-  start: number,
+  start: CourseStart,
   now: number,
 ): { baseline?: number; current?: number } {
   const results = finalResults(observations, group);
   const current = results.find(
-    (o) => effectiveTime(o)! > start && effectiveTime(o)! <= now && now - effectiveTime(o)! <= CURRENT_WINDOW_DAYS * DAY_MS,
+    (o) =>
+      effectiveTime(o)! > start.baselineThrough &&
+      effectiveTime(o)! <= now &&
+      now - effectiveTime(o)! <= CURRENT_WINDOW_DAYS * DAY_MS,
   );
   const baseline = results.find(
     (o) =>
-      effectiveTime(o)! <= start &&
-      start - effectiveTime(o)! <= BASELINE_WINDOW_DAYS * DAY_MS &&
-      (current === undefined || kindOf(o) === kindOf(current)),
+      effectiveTime(o)! <= start.baselineThrough &&
+      start.at - effectiveTime(o)! <= BASELINE_WINDOW_DAYS * DAY_MS &&
+      (current === undefined || kindOf(o, group) === kindOf(current, group)),
   );
   const out: { baseline?: number; current?: number } = {};
   const b = valueOf(baseline, group);
@@ -62,13 +70,15 @@ function measure(
   return out;
 }
 
-/** The treatment course since `start` (epoch ms), or undefined when no start is known. */
+type CourseStart = NonNullable<ReturnType<typeof courseStart>>;
+
+/** The treatment course since `start` (courseStart), or undefined when no start is known. */
 export function treatmentCourseOf(
   observations: readonly Observation[],
-  start: number | undefined,
+  start: CourseStart | undefined,
   now: Date,
 ): PatientFacts['treatmentCourse'] {
-  if (start === undefined || start > now.getTime()) return undefined;
+  if (start === undefined || start.at > now.getTime()) return undefined;
   const baseline: EndpointMeasures = {};
   const current: EndpointMeasures = {};
   for (const [name, group] of Object.entries(HISTORY) as [Measure, LabCodes][]) {
@@ -77,7 +87,7 @@ export function treatmentCourseOf(
     if (values.current !== undefined) current[name] = values.current;
   }
   return {
-    monthsOnImatinib: Math.floor(((now.getTime() - start) / MONTH_MS) * 10) / 10,
+    monthsOnImatinib: Math.floor(((now.getTime() - start.at) / MONTH_MS) * 10) / 10,
     ...(Object.keys(baseline).length > 0 ? { baseline } : {}),
     ...(Object.keys(current).length > 0 ? { current } : {}),
   };

@@ -472,6 +472,37 @@ describe('FHIR R4 to PatientFacts', () => {
 
       expect(course).toEqual({ monthsOnImatinib: 12, current: { urinaryNMethylhistamine: 1.8 } });
     });
+
+    it('takes a result drawn on the day therapy began, given as a date, as the baseline', () => {
+      const now = new Date('2026-11-28T12:00:00Z');
+      const history = [
+        observation('21582-2', { valueQuantity: quantity(140, 'ng/mL') }, '2025-11-28T08:30:00Z'),
+        observation('21582-2', { valueQuantity: quantity(60, 'ng/mL') }, '2026-11-20'),
+      ];
+      const active = medicationRequest({ code: '403879' }, dailyDosage(400), 'active', 'running');
+
+      const course = (authoredOn: string) =>
+        factsFromFhir(inputs({ order: { ...active, authoredOn }, observations: history, now })).treatmentCourse;
+
+      expect(course('2025-11-28')).toMatchObject({ baseline: { serumTryptaseNgMl: 140 }, current: { serumTryptaseNgMl: 60 } });
+      // A start with a time is exact: a sample taken after it is on treatment, so not a baseline.
+      expect(course('2025-11-28T07:00:00Z')).not.toHaveProperty('baseline');
+    });
+
+    it('pairs a tryptase baseline and current value given in ng/mL and ug/L, which are the same', () => {
+      const now = new Date('2026-11-28T12:00:00Z');
+      const history = [
+        observation('21582-2', { valueQuantity: quantity(140, 'ug/L') }, '2025-11-20'),
+        observation('21582-2', { valueQuantity: quantity(60, 'ng/mL') }, '2026-11-20'),
+      ];
+      const active = medicationRequest({ code: '403879' }, dailyDosage(400), 'active', 'running');
+
+      const course = factsFromFhir(
+        inputs({ order: { ...active, authoredOn: '2025-11-28' }, observations: history, now }),
+      ).treatmentCourse;
+
+      expect(course).toMatchObject({ baseline: { serumTryptaseNgMl: 140 }, current: { serumTryptaseNgMl: 60 } });
+    });
   });
 
   describe('resources it cannot read', () => {
