@@ -197,6 +197,7 @@ export function factsFromFhir(inputs: FhirInputs): PatientFacts {
       list ? { uses: list.resources, unreadable: list.unreadable } : { uses: [], unreadable: 1 },
     ),
     medications,
+    inputs.otherDraftOrders,
   );
   const start = courseStart(inputs.order.status === 'active' ? [...continuing, inputs.order] : continuing);
 

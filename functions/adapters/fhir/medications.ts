@@ -93,17 +93,20 @@ const TAKEN_NOW: readonly string[] = ['active'];
 
 /**
  * The names of the drugs taken now, imatinib aside, for `medications.active`: the generic name of a
- * value-set member coded in RxNorm, and every name in the text. Undefined (not known) when a list
- * could not be read whole: "no interacting drug" may only be said of complete lists.
+ * value-set member coded in RxNorm, and every name in the text. The drugs of the call's other draft
+ * orders count too (`drafted`): ordered together with imatinib, they will be taken with it. Undefined
+ * (not known) when a list of the record could not be read whole: "no interacting drug" may only be
+ * said of complete lists.
  */
 export function activeMedicationNames(
   lists: readonly { uses: readonly MedicationUse[]; unreadable: number }[],
   medications: readonly Medication[] = [],
+  drafted: readonly MedicationRequest[] = [],
 ): string[] | undefined {
   if (lists.some((list) => list.unreadable > 0)) return undefined;
   const names = new Set<string>();
-  for (const use of lists.flatMap((list) => list.uses)) {
-    if (!TAKEN_NOW.includes(use.status ?? '')) continue;
+  const takenNow = lists.flatMap((list) => list.uses).filter((use) => TAKEN_NOW.includes(use.status ?? ''));
+  for (const use of [...takenNow, ...drafted]) {
     const drug = drugOf(use, medications);
     if (drug === undefined || isImatinibDrug(drug)) continue;
     const coded = lookupCode(drug, SYSTEM.rxnorm, RXNORM_INGREDIENTS);

@@ -424,6 +424,21 @@ describe('FHIR R4 to PatientFacts', () => {
       expect(facts.medications).toEqual({ active: ["St. John's Wort 300 mg", 'levothyroxine 100 mcg', 'rifampin'] });
     });
 
+    it("counts the drugs of the call's other draft orders as taken with imatinib, once the record's lists are known", () => {
+      const drafted = [medicationRequest({ code: '2002', text: 'carbamazepine 200 mg tablet' }, [], 'draft', 'mr-2')];
+      const known = {
+        medicationRequests: read([medicationRequest({ code: '10582' }, [], 'active', 'a')]),
+        medicationStatements: read([]),
+      };
+
+      expect(factsFromFhir(inputs({ ...known, otherDraftOrders: drafted })).medications).toEqual({
+        active: ['carbamazepine', 'carbamazepine 200 mg tablet', 'levothyroxine'],
+      });
+      // An unreadable record keeps the list unknown: the draft alone cannot say what else is taken.
+      const unreadable = { medicationRequests: read([]), medicationStatements: { resources: [], unreadable: 1 } };
+      expect(factsFromFhir(inputs({ ...unreadable, otherDraftOrders: drafted })).medications).toBeUndefined();
+    });
+
     it('reports no drugs, rather than unknown, when the lists came back empty; unknown when one could not be read', () => {
       expect(factsFromFhir(inputs({ medicationRequests: read([]), medicationStatements: read([]) })).medications).toEqual({
         active: [],
