@@ -15,7 +15,6 @@ import {
   aboveRange,
   belowRange,
   currentResult,
-  effectiveTime,
   interpretationOf,
   inUnits,
   timesUpperLimit,
@@ -103,14 +102,18 @@ function pregnant(observation: Observation | undefined): boolean | undefined {
 
 // ---------------------------------------------------------------------------------------- cardiac
 
-/** The latest current echocardiography study or LV ejection fraction, read against its range or interpretation. */
+/**
+ * The echocardiogram from the current study's interpretation, and the current LV ejection fraction:
+ * either one abnormal (a fraction below its range) makes it abnormal. Only the study can say normal:
+ * a normal ejection fraction does not rule out the cardiac involvement the screen looks for, so it
+ * never hides the screen.
+ */
 function echocardiogram(observations: readonly Observation[], now: Date): 'normal' | 'abnormal' | undefined {
   const study = currentResult(observations, LAB.echocardiogram, now);
   const fraction = currentResult(observations, LAB.lvEjectionFraction, now);
-  const latest = [study, fraction].filter((o) => o !== undefined).sort((a, b) => effectiveTime(b)! - effectiveTime(a)!)[0];
-  if (latest === undefined) return undefined;
-  const abnormal = latest === study ? interpretationMeansAbnormal(latest) : belowRange(latest);
-  return abnormal === undefined ? undefined : abnormal ? 'abnormal' : 'normal';
+  const studyAbnormal = study && interpretationMeansAbnormal(study);
+  if (studyAbnormal === true || (fraction && belowRange(fraction) === true)) return 'abnormal';
+  return studyAbnormal === false ? 'normal' : undefined;
 }
 
 function interpretationMeansAbnormal(observation: Observation): boolean | undefined {

@@ -331,16 +331,23 @@ describe('FHIR R4 to PatientFacts', () => {
       expect(factsFromFhir(inputs({ observations: [observation('67151-1', value)] })).cardiac).toEqual({ troponin: expected });
     });
 
-    it('reads an echocardiogram from its interpretation, or a low ejection fraction against its range', () => {
-      const study = observation('18106-5', { interpretation: interpretation('A') });
-      const fraction = observation(
-        '18043-0',
-        { valueQuantity: quantity(62, '%'), referenceRange: [{ low: quantity(52, '%') }] },
-        '2026-11-25',
-      );
+    it('reads an echocardiogram as abnormal when the study or a low ejection fraction says so, as normal only from the study', () => {
+      const study = (code: string) => observation('18106-5', { interpretation: interpretation(code) });
+      const fraction = (percent: number) =>
+        observation(
+          '18043-0',
+          { valueQuantity: quantity(percent, '%'), referenceRange: [{ low: quantity(52, '%') }] },
+          '2026-11-25',
+        );
+      const echo = (...observations: Observation[]) => factsFromFhir(inputs({ observations })).cardiac?.echocardiogram;
 
-      expect(factsFromFhir(inputs({ observations: [study] })).cardiac).toEqual({ echocardiogram: 'abnormal' });
-      expect(factsFromFhir(inputs({ observations: [study, fraction] })).cardiac).toEqual({ echocardiogram: 'normal' });
+      expect(echo(study('A'))).toBe('abnormal');
+      expect(echo(study('N'))).toBe('normal');
+      expect(echo(fraction(40))).toBe('abnormal');
+      expect(echo(study('N'), fraction(40))).toBe('abnormal');
+      // A normal ejection fraction, even a later one, neither clears an abnormal study nor makes an echo normal.
+      expect(echo(study('A'), fraction(62))).toBe('abnormal');
+      expect(echo(fraction(62))).toBeUndefined();
     });
 
     it('leaves a troponin without a range or interpretation unknown', () => {
