@@ -44,11 +44,16 @@ function dosesPerDay(dosage: Dosage): number | undefined {
   const repeat = dosage.timing?.repeat;
   if (repeat?.frequency === undefined || repeat.period === undefined || repeat.periodUnit === undefined) return undefined;
   if (repeat.frequencyMax !== undefined || repeat.periodMax !== undefined) return undefined;
+  // Only on some days of the week (400 mg Mon/Wed/Fri): no one dose a day to check against the label.
+  if ((repeat.dayOfWeek?.length ?? 0) > 0) return undefined;
   const perDay = lookup(PER_DAY, repeat.periodUnit);
   return perDay === undefined || repeat.period <= 0 ? undefined : (repeat.frequency * perDay) / repeat.period;
 }
 
-/** UCUM units for a count of tablets: the annotations the public sandbox and others send, and unity. */
+/**
+ * UCUM units for a count of tablets: the annotations the public sandbox and others send, in any case
+ * (FHIR's common units spell it `{Pill}`; an annotation's case carries no meaning), and unity.
+ */
 const TABLET_COUNT_UNITS: readonly string[] = ['{pill}', '{tbl}', '{tablet}', '1'];
 
 /** One dose in mg: given in mg or g, or as a count of tablets of a product whose strength is known. */
@@ -57,7 +62,9 @@ function doseMg(quantity: Quantity | undefined, strengthMg: number | undefined):
   const unit = quantity.code ?? quantity.unit;
   if (unit === 'mg') return quantity.value;
   if (unit === 'g') return quantity.value * 1000;
-  if (unit !== undefined && TABLET_COUNT_UNITS.includes(unit) && strengthMg !== undefined) return quantity.value * strengthMg;
+  if (unit !== undefined && TABLET_COUNT_UNITS.includes(unit.toLowerCase()) && strengthMg !== undefined) {
+    return quantity.value * strengthMg;
+  }
   return undefined;
 }
 

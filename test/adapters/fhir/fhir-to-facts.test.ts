@@ -83,6 +83,22 @@ describe('FHIR R4 to PatientFacts', () => {
         ],
       ],
       ['no dosage at all', []],
+      [
+        'doses on some days of the week only',
+        [
+          {
+            timing: {
+              repeat: {
+                frequency: 1,
+                period: 1,
+                periodUnit: 'd' as const,
+                dayOfWeek: ['mon' as const, 'wed' as const, 'fri' as const],
+              },
+            },
+            doseAndRate: [{ doseQuantity: quantity(400, 'mg') }],
+          },
+        ],
+      ],
     ])('leaves the dose unknown for %s rather than guess', (_what, dosage) => {
       expect(dailyDoseMg(medicationRequest({ code: '282388' }, dosage))).toBeUndefined();
     });
@@ -103,6 +119,13 @@ describe('FHIR R4 to PatientFacts', () => {
         400,
       ],
       ['one 100 mg tablet a day in unity', '403878', { value: 1, system: 'http://unitsofmeasure.org', code: '1' }, 1, 100],
+      [
+        'one 400 mg tablet a day as FHIR spells it, {Pill}',
+        '403879',
+        { value: 1, system: 'http://unitsofmeasure.org', code: '{Pill}' },
+        1,
+        400,
+      ],
     ])('reads a count of tablets: %s', (_what, code, doseQuantity, frequency, expected) => {
       const request = medicationRequest({ code }, [
         { timing: { repeat: { frequency, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity }] },
