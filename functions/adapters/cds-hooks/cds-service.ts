@@ -44,14 +44,15 @@ const codeList = (codes: readonly string[]) => codes.map((code) => `http://loinc
 /**
  * What the mapping reads, fetched by the EHR before the call; the same queries serve every hook.
  * Observations are asked for by the LOINC codes of fhir/codes.ts, so the EHR sends only what the
- * rules read; the history of the trial's endpoints comes newest first, enough of it to hold the
- * baseline before the start of the course.
+ * rules read, and newest first with a page size named: a server's default page (often 10 to 50
+ * results, oldest first on some) could leave out the current result. The history of the trial's
+ * endpoints asks for enough to hold the baseline before the start of the course.
  */
 export const PREFETCH: Readonly<Record<string, string>> = Object.freeze({
   patient: 'Patient/{{context.patientId}}',
-  labs: `Observation?patient={{context.patientId}}&code=${codeList(OBSERVATION_CODES)}`,
+  labs: `Observation?patient={{context.patientId}}&code=${codeList(OBSERVATION_CODES)}&_sort=-date&_count=500`,
   history: `Observation?patient={{context.patientId}}&code=${codeList(loincCodesOf(HISTORY))}&_sort=-date&_count=200`,
-  variants: `Observation?patient={{context.patientId}}&code=${codeList([VARIANT_LOINC.geneticVariantAssessment])}`,
+  variants: `Observation?patient={{context.patientId}}&code=${codeList([VARIANT_LOINC.geneticVariantAssessment])}&_sort=-date&_count=100`,
   conditions: 'Condition?patient={{context.patientId}}&clinical-status=active',
   medications: 'MedicationRequest?patient={{context.patientId}}&status=active&_include=MedicationRequest:medication',
   statements: 'MedicationStatement?patient={{context.patientId}}&status=active&_include=MedicationStatement:medication',
