@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { sampleEventFor } from '../sample-event-dates.js';
 import type { SampleEvent } from './sample-events.js';
 
 /**
@@ -34,12 +35,14 @@ export async function cdsOrderSign(root: string): Promise<CdsOrderSign> {
     { iss: ISSUER, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES384' }] } },
   ]);
   const { handler } = createRequire(import.meta.url)(path.join(root, 'dist/lambda/cds-hooks.cjs')) as { handler: CdsHandler };
-  const sample = JSON.parse(
-    readFileSync(path.join(root, 'events/cds-hooks.order-sign-fip1l1-pdgfra.json'), 'utf8'),
-  ) as SampleEvent & {
-    rawPath: string;
-    headers: Record<string, string>;
-  };
+  // Its dates moved to today, so it gets the same cards on any day (scripts/sample-event-dates.ts).
+  const sample = sampleEventFor(
+    JSON.parse(readFileSync(path.join(root, 'events/cds-hooks.order-sign-fip1l1-pdgfra.json'), 'utf8')) as SampleEvent & {
+      rawPath: string;
+      headers: Record<string, string>;
+    },
+    new Date(),
+  );
   return {
     handler,
     async nextEvent() {

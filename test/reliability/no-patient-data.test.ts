@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http-event.js';
+import { daysSinceSampleDay, shiftIsoDate } from '../../scripts/sample-event-dates.js';
 import { eventNames, httpApiEvent, lambdaContext, loadEvent, withoutPrefetch, type Invoke } from '../support/events.js';
 import { mutateSomewhere } from '../support/hostile.js';
 import { startFhirServer, type FhirBehaviour, type FhirServer } from '../support/fhir-server.js';
@@ -90,7 +91,8 @@ describe('no patient data leaves the service except in its answers', () => {
       const logged = output.join('');
       for (const value of [
         'pt-4821',
-        '1968-03-14',
+        // The birth date as loadEvent gives it today (scripts/sample-event-dates.ts).
+        shiftIsoDate('1968-03-14', daysSinceSampleDay(new Date())),
         'rifampin',
         'draft-imatinib',
         'Practitioner/dr-1842',

@@ -3,12 +3,17 @@ import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http-event.js';
 import { localLambdaContext } from '../../scripts/lambda-functions.js';
+import { SAMPLE_EVENTS_DIR, sampleEventFor } from '../../scripts/sample-event-dates.js';
 
-export const EVENTS_DIR = path.resolve(import.meta.dirname, '../../events');
+export const EVENTS_DIR = SAMPLE_EVENTS_DIR;
 
-/** A fresh copy of `events/<name>.json`, so a test can change it freely. */
+/**
+ * A fresh copy of `events/<name>.json`, so a test can change it freely, with the dates of its body
+ * moved to today (scripts/sample-event-dates.ts): it answers on any day as on the day it was written for.
+ */
 export function loadEvent<T = HttpEvent>(name: string): T {
-  return JSON.parse(readFileSync(path.join(EVENTS_DIR, `${name}.json`), 'utf8')) as T;
+  const event = JSON.parse(readFileSync(path.join(EVENTS_DIR, `${name}.json`), 'utf8')) as { body?: unknown };
+  return sampleEventFor(event, new Date()) as T;
 }
 
 export function eventNames(prefix: string): string[] {
