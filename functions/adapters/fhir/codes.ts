@@ -1,9 +1,10 @@
 /**
  * The standard codes the FHIR mapping reads and writes, each looked up in a public source and
- * listed with it in docs/cds-hooks.md ("FHIR mapping"). What could not be confirmed is left out on
- * purpose, so the fact it would give stays unknown: SNOMED CT codes of the SM subtypes, the HGNC id
- * of FIP1L1 (matched by gene symbol), RxNorm codes of the value-set members marked so in the docs
- * (matched by name), an echocardiogram report code, a grading of hepatic impairment.
+ * listed with it in docs/fhir-codes.md. What could not be confirmed is left out on purpose, so the
+ * fact it would give stays unknown: SNOMED CT codes of the SM subtypes, the HGNC id of FIP1L1
+ * (matched by gene symbol), RxNorm codes of the value-set members marked so in the docs (matched by
+ * name), the manual-count codes of eosinophils and neutrophils, an echocardiogram report code, a
+ * grading of hepatic impairment.
  */
 
 export const SYSTEM = Object.freeze({
@@ -113,8 +114,8 @@ const PER_MICROLITER: UnitFactors = { '/uL': 1, '{cells}/uL': 1, '10*3/uL': 1000
 /** The results the mapping reads, with the codes looked up for each (docs/cds-hooks.md). */
 export const LAB = Object.freeze({
   serumTryptase: { loinc: ['21582-2'], units: { 'ng/mL': 1, 'ug/L': 1 } },
-  eosinophils: { loinc: ['711-2', '712-0', '26449-9'], units: PER_MICROLITER },
-  neutrophils: { loinc: ['751-8', '753-4', '26499-4'], units: PER_MICROLITER },
+  eosinophils: { loinc: ['711-2', '26449-9'], units: PER_MICROLITER },
+  neutrophils: { loinc: ['751-8', '26499-4'], units: PER_MICROLITER },
   platelets: { loinc: ['777-3'], units: PER_MICROLITER },
   /** Cockcroft-Gault first (the label's classes are by it), a 24-hour measured clearance only without one. */
   creatinineClearanceCockcroftGault: { loinc: ['35591-7'], units: { 'mL/min': 1 } },

@@ -11,14 +11,7 @@ import {
   isImatinibDrug,
   isPrednisoneDrug,
 } from './medications.js';
-import {
-  aboveRange,
-  belowRange,
-  currentResult,
-  interpretationOf,
-  inUnits,
-  timesUpperLimit,
-} from './observations.js';
+import { aboveRange, belowRange, currentResult, interpretationOf, inUnits, timesUpperLimit } from './observations.js';
 import { codings, hasCode } from './resources.js';
 import { treatmentCourseOf } from './treatment-course.js';
 import { molecularFacts } from './variants.js';

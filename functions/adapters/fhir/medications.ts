@@ -54,7 +54,7 @@ function dosesPerDay(dosage: Dosage): number | undefined {
  * UCUM units for a count of tablets: the annotations the public sandbox and others send, in any case
  * (FHIR's common units spell it `{Pill}`; an annotation's case carries no meaning), and unity.
  */
-const TABLET_COUNT_UNITS: readonly string[] = ['{pill}', '{tbl}', '{tablet}', '1'];
+const TABLET_COUNT_UNITS: readonly string[] = ['{pill}', '{tbl}', '1'];
 
 /** One dose in mg: given in mg or g, or as a count of tablets of a product whose strength is known. */
 function doseMg(quantity: Quantity | undefined, strengthMg: number | undefined): number | undefined {
