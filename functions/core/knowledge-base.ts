@@ -1,12 +1,20 @@
 import compiled from './generated/knowledge-base.json' with { type: 'json' };
 import type { CompiledKnowledgeBase, KnowledgeBaseMetadata } from './rule-definition.js';
-import type { Evidence, KnowledgeBaseInfo } from './types.js';
+import type { Evidence, Finding, KnowledgeBaseInfo } from './types.js';
 
 /**
  * The rules built into this bundle. `npm run generate` checked them and embedded them as JSON, so
  * nothing is read from disk at run time and the digest always describes what actually runs.
  */
 export const knowledgeBase = compiled as unknown as CompiledKnowledgeBase;
+
+/** The category and indicator of each built-in rule, by id: what a finding of it would be. */
+export const ruleKinds: ReadonlyMap<string, Pick<Finding, 'category' | 'indicator'>> = new Map(
+  knowledgeBase.rules.map((rule) => [
+    rule.name,
+    { category: rule.event.params.category, indicator: rule.event.params.indicator },
+  ]),
+);
 
 /** `date` (YYYY-MM-DD) plus `months`, the day kept within the month reached (01-31 + 1 month = 02-28/29). */
 export function addMonths(date: string, months: number): string {

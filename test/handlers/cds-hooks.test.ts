@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInst
 import type { HttpEvent } from '../../functions/adapters/http/http-event.js';
 import type { Card } from '../../functions/adapters/cds-hooks/cards.js';
 import type { Condition, MedicationRequest, MedicationStatement, Observation } from 'fhir/r4';
-import { evaluate } from '../../functions/core/index.js';
+import { evaluate, ruleKinds } from '../../functions/core/index.js';
 import { factsFromFhir } from '../../functions/adapters/fhir/fhir-to-facts.js';
 import { readResources, resourcesOf } from '../../functions/adapters/fhir/resources.js';
 import { bodyOf, lambdaContext, loadEvent, withoutPrefetch as withoutPrefetchIn, type Invoke } from '../support/events.js';
@@ -289,6 +289,20 @@ describe('CDS Hooks patient-view', () => {
     expect(ruleIdsOf(cards)).toEqual(
       expect.arrayContaining(['neutropenia-thrombocytopenia-hold', 'response-tryptase', 'levothyroxine-tsh']),
     );
+  });
+
+  it('asks only for the facts that would decide a card it shows', async () => {
+    const hidden = [...ruleKinds].filter(([, kind]) => kind.category === 'therapy-selection' && kind.indicator === 'info');
+    const event = await signedEvent('cds-hooks.patient-view-on-imatinib', (body) => {
+      // The KIT status unknown: the information cards about the molecular picture would ask for it.
+      body.prefetch.variants = { resourceType: 'Bundle', type: 'searchset', entry: [] };
+    });
+
+    const missing = cardsOf(await invoke(event, lambdaContext())).at(-1)!;
+
+    expect(missing.source.topic).toBeUndefined();
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const [id] of hidden) expect(missing.detail).not.toContain(`\`${id}\``);
   });
 
   it('answers a patient not on imatinib with no cards', async () => {

@@ -1,5 +1,5 @@
 import type { Condition, Medication, MedicationRequest, MedicationStatement, Observation, Patient } from 'fhir/r4';
-import { evaluate, INDICATOR_RANK, type EvaluationResult, type MissingFact } from '../../core/index.js';
+import { evaluate, INDICATOR_RANK, ruleKinds, type EvaluationResult, type MissingFact } from '../../core/index.js';
 import { factsFromFhir, isImatinib } from '../fhir/fhir-to-facts.js';
 import { readResources, resourcesOf } from '../fhir/resources.js';
 import { cardFor, missingFactsCard, type Card, type CardContext } from './cards.js';
@@ -25,11 +25,14 @@ export interface CdsAnswer {
   missingFacts: number;
 }
 
-/** Merges the missing facts of several evaluations (one per imatinib order). */
-function mergeMissing(results: readonly EvaluationResult[]): MissingFact[] {
+/** Merges the missing facts of several evaluations (one per imatinib order), for the rules `shows` keeps. */
+function mergeMissing(results: readonly EvaluationResult[], shows: (ruleId: string) => boolean): MissingFact[] {
   const merged = new Map<string, Set<string>>();
   for (const { missingFacts } of results) {
-    for (const { fact, neededBy } of missingFacts) merged.set(fact, new Set([...(merged.get(fact) ?? []), ...neededBy]));
+    for (const { fact, neededBy } of missingFacts) {
+      const shown = neededBy.filter(shows);
+      if (shown.length > 0) merged.set(fact, new Set([...(merged.get(fact) ?? []), ...shown]));
+    }
   }
   return [...merged].sort(([a], [b]) => (a < b ? -1 : 1)).map(([fact, ids]) => ({ fact, neededBy: [...ids] }));
 }
@@ -86,7 +89,11 @@ export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
       if (!cards.has(card.uuid)) cards.set(card.uuid, card);
     }
   }
-  const missing = mergeMissing(results);
+  // A fact is asked for only for the rules whose findings this hook would show.
+  const missing = mergeMissing(results, (ruleId) => {
+    const kind = ruleKinds.get(ruleId);
+    return kind === undefined || (service.shows?.(kind) ?? true);
+  });
   const ordered = [...cards.values()].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator]);
   if (missing.length > 0) ordered.push(missingFactsCard(missing, context));
   return {

@@ -23,8 +23,8 @@ export interface CdsService {
    * about another drug reads nothing); absent when the order comes from the record (patient-view).
    */
   draftOrders?(request: CdsRequest): MedicationRequest[];
-  /** Which findings the hook shows (default: all). */
-  shows?(finding: Finding): boolean;
+  /** Which findings the hook shows, by the kind of finding (default: all). */
+  shows?(finding: Pick<Finding, 'category' | 'indicator'>): boolean;
 }
 
 /** The MedicationRequests of the request's draft orders. */
