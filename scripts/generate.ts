@@ -1,8 +1,10 @@
 /**
  * `npm run generate` (run before test, build, start, invoke and bench): checks the rule files and
- * embeds them into functions/core/generated/, writes their catalogue to docs/rules.md, and
- * compiles the JSON Schema validators ahead of time beside the modules that use them. A broken rule file stops here with the file and the
- * problem named; `--out` moves only the knowledge base (tests use it on broken copies of rules/).
+ * their cases and embeds them into functions/core/generated/, writes their catalogue to
+ * docs/rules.md and the README's list of what is not confirmed, compiles the JSON Schema validators
+ * ahead of time beside the modules that use them, and writes the facts' plain names for the CDS
+ * cards. A broken rule file stops here with the file and the problem named; `--out` moves only the
+ * knowledge base (tests use it on broken copies of rules/).
  *
  *   tsx scripts/generate.ts [--rules <dir>] [--out <dir>]
  */
@@ -35,26 +37,18 @@ function readSchema(file: string): object {
   ) as object;
 }
 
+/** Ajv as every validator here is compiled: all errors, strict schemas, standalone optimised code. */
+const standaloneAjv = () =>
+  new Ajv2020({ allErrors: true, strict: true, strictRequired: false, messages: false, code: { source: true, optimize: true } });
+
 function compileValidator(schemaFile: string): string {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    messages: false,
-    code: { source: true, optimize: true },
-  });
+  const ajv = standaloneAjv();
   return standaloneCode(ajv, ajv.compile(readSchema(schemaFile)));
 }
 
 /** A schema of `$defs` only, compiled to one validator per definition, exported by its name. */
 function compileDefinitions(schemaFile: string, names: readonly string[]): string {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    messages: false,
-    code: { source: true, optimize: true },
-  });
+  const ajv = standaloneAjv();
   const schema = readSchema(schemaFile) as { $id: string };
   ajv.addSchema(schema);
   return standaloneCode(ajv, Object.fromEntries(names.map((name) => [name, `${schema.$id}#/$defs/${name}`])));
