@@ -48,7 +48,7 @@ function getPath(source: unknown, path: string): unknown {
 }
 
 /** One list entry per line; blank lines are not entries. */
-export function listEntries(text: string): string[] {
+function listEntries(text: string): string[] {
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())

@@ -49,7 +49,7 @@ const MEASURES = ['serumTryptaseNgMl', 'urinaryNMethylhistamine', 'boneMarrowMas
  * Unknown when either value is missing; 0 when the baseline is 0, as nothing can fall below it.
  * Dividing first keeps huge (schema-valid) values finite; round cases stay exact (120 -> 96 is 20).
  */
-export function percentFall(baseline: unknown, current: unknown): number | undefined {
+function percentFall(baseline: unknown, current: unknown): number | undefined {
   if (typeof baseline !== 'number' || typeof current !== 'number') return undefined;
   if (baseline === 0) return 0;
   return ((baseline - current) / baseline) * 100;

@@ -17,7 +17,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
 };
 
-export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
@@ -31,7 +31,7 @@ function refuse(response: ServerResponse, status: number, text: string, headers:
 }
 
 /** The file of `root` a request path names, or undefined when it names none (or lies outside root). */
-export function fileFor(root: string, urlPath: string): string | undefined {
+function fileFor(root: string, urlPath: string): string | undefined {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath.split('?')[0]!);

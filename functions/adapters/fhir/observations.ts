@@ -10,7 +10,7 @@ import { lookup } from './lookup.js';
  */
 
 /** A result counts for `labs` only if taken within this many days of the call (facts.md v2). */
-export const CURRENT_DAYS = 30;
+const CURRENT_DAYS = 30;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FINAL_STATUSES: readonly string[] = ['final', 'amended', 'corrected'];

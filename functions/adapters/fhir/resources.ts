@@ -22,7 +22,7 @@ const readers: Readonly<Record<ReadResourceType | 'DraftMedicationRequest', type
 };
 
 /** The resources of a Bundle (or a single resource), of every type, as plain objects. */
-export function entriesOf(value: unknown): Record<string, unknown>[] {
+function entriesOf(value: unknown): Record<string, unknown>[] {
   if (!isObject(value)) return [];
   if (value.resourceType !== 'Bundle') return [value];
   return (Array.isArray(value.entry) ? value.entry : []).map((e) => (isObject(e) ? e.resource : undefined)).filter(isObject);

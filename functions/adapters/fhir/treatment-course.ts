@@ -13,9 +13,9 @@ import { codings } from './resources.js';
  */
 
 /** A baseline counts if taken within this many days before the start (or on its day, for a start given as a date). */
-export const BASELINE_WINDOW_DAYS = 90;
+const BASELINE_WINDOW_DAYS = 90;
 /** A current value counts if taken after the start and within this many days of the call. */
-export const CURRENT_WINDOW_DAYS = 90;
+const CURRENT_WINDOW_DAYS = 90;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The mean length of a month, so that 12 months is a year. */

@@ -16,7 +16,7 @@ export interface RequestLimits {
 }
 
 /** `/evaluate`: patient facts, a few KB at most. */
-export const FACTS_LIMITS: RequestLimits = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
+const FACTS_LIMITS: RequestLimits = Object.freeze({ maxBodyBytes: 64 * 1024, maxJsonDepth: 16 });
 
 const allowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*')
   .split(',')
