@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import type { EndpointMeasures, PatientFacts } from '../../functions/core/types.js';
+import { aroundThresholds, namedKitVariants, valueSetNames } from './rule-values.js';
 
 /**
  * Valid PatientFacts for property tests: every section and field optional, values clustered on
  * both sides of every threshold of the rule files, value sets including "unknown" where the
- * contract allows it.
+ * contract allows it. Beside the values chosen here by hand, the thresholds, drugs and KIT variants
+ * of the rule files themselves (rule-values.ts), so that a rule added to rules/ is reached too.
  */
 
 /** Mostly the values at and around `points`, sometimes any number in [min, max]. */
@@ -15,6 +17,12 @@ function near(points: number[], min: number, max: number): fc.Arbitrary<number> 
   );
 }
 
+/** `near` the hand-picked points and both sides of each threshold the rules give the fact at `dottedPath`. */
+function nearRules(dottedPath: string, points: number[], min: number, max: number): fc.Arbitrary<number> {
+  const fromRules = aroundThresholds(dottedPath).filter((t) => t >= min && t <= max);
+  return near([...new Set([...points, ...fromRules])], min, max);
+}
+
 /** Optional keys: fast-check leaves each key out of the object some of the time. */
 const optionalRecord = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T) => fc.record(model, { requiredKeys: [] });
 
@@ -22,28 +30,44 @@ const detection = fc.constantFrom('detected', 'not-detected', 'unknown' as const
 const endpointChange = fc.constantFrom('improved', 'unchanged', 'worsened', 'absent' as const);
 
 const patient = optionalRecord({
-  ageYears: near([0, 12, 17.9, 18, 31, 58, 77, 130], 0, 130),
+  ageYears: nearRules('patient.ageYears', [0, 12, 17.9, 18, 31, 58, 77, 130], 0, 130),
   sex: fc.constantFrom('female', 'male', 'other', 'unknown' as const),
   pregnant: fc.boolean(),
   reproductivePotential: fc.boolean(),
-  creatinineClearanceMlMin: near([0, 19.9, 19.99, 20, 20.1, 39.9, 39.99, 40, 40.1, 59.9, 59.99, 60, 60.1, 90, 120], 0, 200),
+  creatinineClearanceMlMin: nearRules(
+    'patient.creatinineClearanceMlMin',
+    [0, 19.9, 19.99, 20, 20.1, 39.9, 39.99, 40, 40.1, 59.9, 59.99, 60, 60.1, 90, 120],
+    0,
+    200,
+  ),
   hepaticImpairment: fc.constantFrom('none', 'mild', 'moderate', 'severe', 'unknown' as const),
 });
 
 const diagnosis = optionalRecord({ smSubtype: fc.constantFrom('ISM', 'BMM', 'SSM', 'ASM', 'SM-AHN', 'MCL', 'unknown' as const) });
 
 /** KIT variants in every notation the contract accepts, at and around exon 17 (codons 788-828), and some it cannot read. */
-const kitVariant = fc.constantFrom(
+const handPickedKitVariant = fc.constantFrom(
   'F522C', 'K509I', 'V560G', 'del419', 'D816H', 'f522c', 'p.Phe522Cys', 'Phe522Cys', 'p.(K509I)', 'D816V', 'p.Asp816Val',
   'D816Y', 'V788I', 'S828N', 'K787N', 'S829N', 'D816_I817insV', 'V560del', 'c.2447A>T', 'exon 11 deletion',
 ); // prettier-ignore
 
+const kitVariant = fc.oneof(
+  { weight: 3, arbitrary: handPickedKitVariant },
+  { weight: 1, arbitrary: fc.constantFrom(...namedKitVariants) },
+);
+
 /** Medication names: members of the value sets in several spellings, combinations, and drugs in no set. */
-const medicationName = fc.constantFrom(
+const handPickedMedicationName = fc.constantFrom(
   'rifampin', 'Rifampicin 600 mg', "St. John's Wort", 'carbamazepine', 'phenytoin', 'dexamethasone', 'rifabutin',
   'ketoconazole', 'lopinavir/ritonavir', 'grapefruit juice', 'tacrolimus oral capsule', 'simvastatin', 'hydroquinidine',
   'warfarin sodium', 'levothyroxine', 'liothyronine', 'apixaban', 'metformin', 'omeprazole',
 ); // prettier-ignore
+
+/** Or any name of a value set of knowledge-base.json: a set first, so that a set of one drug is drawn as often as a large one. */
+const medicationName = fc.oneof(
+  { weight: 3, arbitrary: handPickedMedicationName },
+  { weight: 1, arbitrary: fc.constantFrom(...valueSetNames).chain((names) => fc.constantFrom(...names)) },
+);
 
 const molecular = optionalRecord({
   kitD816V: detection,
@@ -52,13 +76,18 @@ const molecular = optionalRecord({
 });
 
 const labs = optionalRecord({
-  serumTryptaseNgMl: near([0, 20, 80, 210], 0, 1000),
-  eosinophilsPerMicroliter: near([0, 300, 1499, 1499.9, 1500, 1500.1, 1501, 4200], 0, 10_000),
-  neutrophilsPerMicroliter: near([0, 500, 999, 999.9, 1000, 1000.1, 3200], 0, 20_000),
-  plateletsPerMicroliter: near([0, 20_000, 49_999, 50_000, 50_001, 210_000], 0, 1_000_000),
-  bilirubinTimesUln: near([0, 0.8, 2.9, 3, 3.01, 3.1, 10], 0, 50),
-  altTimesUln: near([0, 1.1, 4.9, 5, 5.01, 8], 0, 50),
-  astTimesUln: near([0, 0.9, 4.9, 5, 5.01, 8], 0, 50),
+  serumTryptaseNgMl: nearRules('labs.serumTryptaseNgMl', [0, 20, 80, 210], 0, 1000),
+  eosinophilsPerMicroliter: nearRules(
+    'labs.eosinophilsPerMicroliter',
+    [0, 300, 1499, 1499.9, 1500, 1500.1, 1501, 4200],
+    0,
+    10_000,
+  ),
+  neutrophilsPerMicroliter: nearRules('labs.neutrophilsPerMicroliter', [0, 500, 999, 999.9, 1000, 1000.1, 3200], 0, 20_000),
+  plateletsPerMicroliter: nearRules('labs.plateletsPerMicroliter', [0, 20_000, 49_999, 50_000, 50_001, 210_000], 0, 1_000_000),
+  bilirubinTimesUln: nearRules('labs.bilirubinTimesUln', [0, 0.8, 2.9, 3, 3.01, 3.1, 10], 0, 50),
+  altTimesUln: nearRules('labs.altTimesUln', [0, 1.1, 4.9, 5, 5.01, 8], 0, 50),
+  astTimesUln: nearRules('labs.astTimesUln', [0, 0.9, 4.9, 5, 5.01, 8], 0, 50),
 });
 
 const cardiac = optionalRecord({
@@ -77,7 +106,8 @@ const order = fc.record(
       { weight: 6, arbitrary: fc.constant('imatinib') },
       { weight: 1, arbitrary: fc.constantFrom('Imatinib', 'imatinib mesylate', 'Gleevec', 'GLIVEC') },
     ),
-    dailyDoseMg: near(
+    dailyDoseMg: nearRules(
+      'order.dailyDoseMg',
       [0.5, 50, 50.1, 99.9, 100, 100.5, 101, 200, 200.5, 400, 400.5, 599.9, 600, 600.5, 601, 800, 800.5, 4000],
       Number.MIN_VALUE,
       5000,
@@ -153,7 +183,7 @@ const endpointMeasures = fc
 const treatmentCourse = fc
   .tuple(
     optionalRecord({
-      monthsOnImatinib: near([0, 0.5, 1, 2.9, 2.99, 3, 3.01, 4, 6, 12], 0, 60),
+      monthsOnImatinib: nearRules('treatmentCourse.monthsOnImatinib', [0, 0.5, 1, 2.9, 2.99, 3, 3.01, 4, 6, 12], 0, 60),
       skinLesions: endpointChange,
       hepatosplenomegaly: endpointChange,
       symptoms: endpointChange,
