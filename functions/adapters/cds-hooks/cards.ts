@@ -48,11 +48,12 @@ function stableUuid(...parts: string[]): string {
  */
 function withDailyDose(order: MedicationRequest, dailyDoseMg: number): MedicationRequest {
   const concept = order.medicationCodeableConcept;
-  const counterpartOf = (c: Coding) =>
-    c.system === SYSTEM.rxnorm && dailyDoseMg % 400 !== 0 ? lookup(HUNDRED_MG_COUNTERPART, c.code) : undefined;
-  const swapped = concept?.coding?.map(counterpartOf).find((product) => product !== undefined);
-  const coding = concept?.coding?.map((c) => {
-    const product = counterpartOf(c);
+  const counterparts = (concept?.coding ?? []).map((c: Coding) =>
+    c.system === SYSTEM.rxnorm && dailyDoseMg % 400 !== 0 ? lookup(HUNDRED_MG_COUNTERPART, c.code) : undefined,
+  );
+  const swapped = counterparts.find((product) => product !== undefined);
+  const coding = concept?.coding?.map((c, i) => {
+    const product = counterparts[i];
     return product ? { ...c, code: product.code, display: product.display } : c;
   });
   const route = order.dosageInstruction?.[0]?.route;
