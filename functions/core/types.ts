@@ -1,5 +1,5 @@
 /**
- * The public contract (shared/spec/facts.md, v2): the patient facts in and the findings out.
+ * The public contract (shared/spec/facts.md, v3): the patient facts in and the findings out.
  * `schemas/patient-facts.schema.json` is the validating twin of `PatientFacts`; a test keeps the
  * two in step.
  */
@@ -61,6 +61,16 @@ export interface PatientFacts {
   medications?: {
     /** Generic names of every drug taken now, imatinib aside; [] means none. */
     active?: string[];
+    /**
+     * v3: the patient has taken imatinib before, in any earlier course (completed, stopped, held).
+     * true with a start is a restart; false means never (a first start).
+     */
+    imatinibBefore?: boolean;
+    /**
+     * v3: medications recorded without a code whose names match nothing the knowledge base knows;
+     * [] means every medication was identified.
+     */
+    unidentified?: string[];
     /**
      * @deprecated v1: use `active`. Still accepted: each entry must be in one of the knowledge base's
      * inducer value sets, and it counts as active.
