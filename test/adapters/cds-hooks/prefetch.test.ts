@@ -49,12 +49,15 @@ describe('resolvePrefetch', () => {
     fhir.setBehaviour('serve');
 
     const resolved = await resolvePrefetch(
-      request(fhir.url, { patient: { resourceType: 'Patient', id: 'given' } }),
+      request(fhir.url, { patient: { resourceType: 'Patient', id: 'p1' } }),
       TEMPLATES,
       allowing(fhir.url),
     );
 
-    expect(resolved).toEqual({ patient: { resourceType: 'Patient', id: 'given' }, labs: RESOURCES.labs });
+    expect(resolved.keys).toEqual({
+      patient: { value: { resourceType: 'Patient', id: 'p1' }, complete: true },
+      labs: { value: { ...RESOURCES.labs, type: 'searchset' }, complete: true },
+    });
   });
 
   it('says no FHIR server was given when there is none to read from, and sends the token nowhere', async () => {
