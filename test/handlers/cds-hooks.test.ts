@@ -416,6 +416,83 @@ describe('CDS Hooks prefetch', () => {
   });
 });
 
+describe('CDS Hooks: an answer that is not what was asked for is never "none"', () => {
+  afterEach(() => fhir.setBehaviour('serve'));
+
+  const NOT_A_BUNDLE: [string, unknown][] = [
+    ['200 {"message":"session expired"}', { message: 'session expired' }],
+    ['null', null],
+    ['[]', []],
+    ['a Patient resource', { resourceType: 'Patient', id: 'pt-4821' }],
+  ];
+  const rifampin = 'rifampin';
+
+  it.each(NOT_A_BUNDLE.filter(([, value]) => value === null || (value as { resourceType?: string }).resourceType))(
+    'takes a medication search prefetched as %s as not read: the drugs are unknown, not "none"',
+    async (_what, value) => {
+      const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
+        body.prefetch.medications = value;
+        body.prefetch.medicationHistory = value;
+      });
+
+      const cards = cardsOf(await invoke(event, lambdaContext()));
+
+      expect(cards.at(-1)!.detail).toContain('`medications.active`');
+      expect(cards.map((c) => c.detail).join('\n')).not.toContain(rifampin);
+    },
+  );
+
+  it.each(NOT_A_BUNDLE.filter(([, value]) => value !== null && !(value as { resourceType?: string }).resourceType))(
+    'answers 400 naming the key to a prefetch of %s, which is no FHIR resource at all',
+    async (_what, value) => {
+      const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
+        body.prefetch.medications = value;
+      });
+
+      const result = await invoke(event, lambdaContext());
+
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf<{ errors: { path: string }[] }>(result).errors.map((e) => e.path)).toContain('$.prefetch.medications');
+    },
+  );
+
+  it.each(NOT_A_BUNDLE)('takes a medication search the FHIR server answers with %s as not read', async (_what, body) => {
+    fhir.answerWith('/fhir/MedicationRequest', body);
+
+    const result = await invoke(await withoutPrefetch(fhir.url), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(cardsOf(result).at(-1)!.detail).toContain('`medications.active`');
+    expect(warn).toHaveBeenCalledWith(
+      'prefetch partly read',
+      expect.objectContaining({ notRead: expect.objectContaining({ medications: expect.any(String) }) }),
+    );
+  });
+
+  it('answers 412 on patient-view when no medication list could be read: "not on imatinib" cannot be said', async () => {
+    const event = await signedEvent('cds-hooks.patient-view-on-imatinib', (body) => {
+      body.prefetch.medications = null;
+      body.prefetch.medicationHistory = { resourceType: 'Patient', id: 'pt-5107' };
+    });
+
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(412);
+    expect(bodyOf(result).detail).toContain('medications');
+    expect(lastPrefetchReasons()).toEqual({ medications: 'not-read' });
+  });
+
+  it('uses no prefetched Patient whose id is not the patient asked about', async () => {
+    const event = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra', (body) => {
+      body.prefetch.patient.id = 'another-patient';
+    });
+
+    const missing = cardsOf(await invoke(event, lambdaContext())).at(-1)!;
+
+    expect(missing.detail).toContain('`patient.ageYears`');
+  });
+});
+
 describe("CDS Hooks: the FHIR server is the calling EHR's", () => {
   afterAll(() => {
     expect(unlisted.connections).toBe(0);

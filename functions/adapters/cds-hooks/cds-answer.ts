@@ -8,7 +8,14 @@ import type {
   Patient,
   Reference,
 } from 'fhir/r4';
-import { evaluate, INDICATOR_RANK, ruleKinds, type EvaluationResult, type MissingFact } from '../../core/index.js';
+import {
+  evaluate,
+  INDICATOR_RANK,
+  ruleKinds,
+  type EvaluationResult,
+  type MissingFact,
+  type PatientFacts,
+} from '../../core/index.js';
 import { factsForOrder, isImatinib, readRecord, type FhirRecordInputs, type ReadList } from '../fhir/fhir-to-facts.js';
 import { effectiveTime } from '../fhir/observations.js';
 import { readResources, resourcesOf, type ReadResourceType } from '../fhir/resources.js';
@@ -63,6 +70,12 @@ const aboutPatient =
     return subject === undefined || subject === patientId;
   };
 
+/** The Medications the prefetched requests and statements may reference (`_include`d in their searches). */
+const medicationsOf = ({ keys }: ResolvedPrefetch) =>
+  ['medications', 'statements', 'medicationHistory', 'statementHistory'].flatMap((key) =>
+    resourcesOf<Medication>(keys[key]?.value, 'Medication'),
+  );
+
 /** The record as the mapping reads it, from the keys of PREFETCH; a key not read gives nothing, never "none". */
 function recordOf(request: CdsRequest, prefetch: ResolvedPrefetch, now: Date): FhirRecordInputs {
   const { keys } = prefetch;
@@ -80,12 +93,7 @@ function recordOf(request: CdsRequest, prefetch: ResolvedPrefetch, now: Date): F
   const observations = (key: string) => list<Observation>(key, 'Observation');
   const [labs, history, variants] = ['labs', 'history', 'variants'].map(observations);
   const patient = resourcesOf<Patient>(keys.patient?.value, 'Patient').find((p) => p.id === patientId);
-  const medications = [
-    ...draftMedications(request),
-    ...['medications', 'statements', 'medicationHistory', 'statementHistory'].flatMap((key) =>
-      resourcesOf<Medication>(keys[key]?.value, 'Medication'),
-    ),
-  ];
+  const medications = [...draftMedications(request), ...medicationsOf(prefetch)];
   const historyRead = history?.resources.map((o) => effectiveTime(o) ?? -Infinity) ?? [];
   return {
     ...(patient ? { patient } : {}),
@@ -124,31 +132,40 @@ function ordersOf({ service, request }: CdsCall, record: FhirRecordInputs): Medi
   return [...active.values()].sort((a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? '')).slice(0, 1);
 }
 
-/**
- * The cards for one call: reads the record once, builds the facts of each imatinib order from it,
- * runs the same core as `/evaluate`, and turns the findings the service shows into cards (one card
- * per finding, however many orders share it) and the missing facts into one card. No I/O: the
- * prefetch is already resolved.
- */
-export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
-  const { service, request, prefetch, now } = call;
+/** The facts of each imatinib order a call checks, the record read once for all of them. */
+export function factsOfCall(call: CdsCall): { order: MedicationRequest; facts: PatientFacts }[] {
+  const { request, prefetch, now } = call;
   const inputs = recordOf(request, prefetch, now);
   const orders = ordersOf(call, inputs);
   const drafts = draftMedicationRequests(request);
   const record = readRecord(inputs, drafts);
-  const context: CardContext = { hookInstance: request.hookInstance, patientId: request.context.patientId };
-  const cards = new Map<string, Card>();
-  const results: EvaluationResult[] = [];
-  for (const order of orders) {
-    const facts = factsForOrder(
+  return orders.map((order) => ({
+    order,
+    facts: factsForOrder(
       record,
       order,
       drafts.filter((d) => d !== order),
-    );
+    ),
+  }));
+}
+
+/**
+ * The cards for one call: the facts of each imatinib order (factsOfCall), the same core as
+ * `/evaluate`, and the findings the service shows as cards (one card per finding, however many
+ * orders share it) and the missing facts as one card. No I/O: the prefetch is already resolved.
+ */
+export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
+  const { service, request, prefetch } = call;
+  const context: CardContext = { hookInstance: request.hookInstance, patientId: request.context.patientId };
+  const medications = [...draftMedications(request), ...medicationsOf(prefetch)];
+  const cards = new Map<string, Card>();
+  const results: EvaluationResult[] = [];
+  const ordered = factsOfCall(call);
+  for (const { order, facts } of ordered) {
     const result = await evaluate(facts);
     results.push(result);
     for (const finding of result.findings.filter(service.shows ?? (() => true))) {
-      const card = cardFor(finding, order, context, inputs.medications ?? []);
+      const card = cardFor(finding, order, context, medications);
       if (!cards.has(card.uuid)) cards.set(card.uuid, card);
     }
   }
@@ -157,11 +174,11 @@ export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
     const kind = ruleKinds.get(ruleId);
     return kind === undefined || (service.shows?.(kind) ?? true);
   });
-  const ordered = [...cards.values()].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator]);
-  if (missing.length > 0) ordered.push(missingFactsCard(missing, context));
+  const sorted = [...cards.values()].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator]);
+  if (missing.length > 0) sorted.push(missingFactsCard(missing, context));
   return {
-    cards: ordered,
-    orders: orders.length,
+    cards: sorted,
+    orders: ordered.length,
     firedRuleIds: [...new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)))],
     missingFacts: missing.length,
   };
