@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { UNIT_KINDS, UNIT_TEXTS } from '../functions/adapters/fhir/codes.js';
+import { NUMERIC_LAB_FACTS, UNIT_KINDS, UNIT_TEXTS } from '../functions/adapters/fhir/codes.js';
 import { derivedFactsById } from '../functions/core/derived-facts.js';
 import { childrenOf, isFactCondition, type CompiledRule, type Condition } from '../functions/core/rule-definition.js';
 
@@ -69,7 +69,8 @@ const COMPARISONS: ReadonlySet<string> = new Set(['lessThan', 'lessThanInclusive
 const factPath = (fact: string, jsonPath: string | undefined) => (jsonPath ? `${fact}.${jsonPath.replace(/^\$\./, '')}` : fact);
 
 /**
- * Every comparison the rules make of each fact they read. `known` is left out (a bounded result is
+ * Every comparison the rules make of each numeric fact the mapping reads from results
+ * (NUMERIC_LAB_FACTS). `known` is left out (a bounded result is
  * known); a comparison with another fact, any other operator, and a derived fact's inputs are
  * recorded as `other`, which no bound can settle.
  */
@@ -95,7 +96,8 @@ export function factComparisons(rules: readonly CompiledRule[]): Record<string, 
     for (const input of derived?.inputs(condition.params ?? {}) ?? []) add(input, { operator: 'other' });
   };
   for (const rule of rules) visit(rule.conditions as Condition);
-  return comparisons;
+  // Only the facts the mapping may fill from a bounded result.
+  return Object.fromEntries(NUMERIC_LAB_FACTS.map(({ fact }) => [fact, comparisons[fact] ?? []]));
 }
 
 /** One element of a FHIR R4 resource: whether it repeats, and its JSON kind. */
