@@ -11,8 +11,10 @@
  * - handler: the deployed Lambda bundle dist/lambda/evaluate.cjs on the sample events themselves;
  * - cdsOrderSign: a signed (ES384) order-sign call through dist/lambda/cds-hooks.cjs with EHR JWT
  *   verification on (scripts/bench/cds-order-sign.ts), the token signed outside the timed call;
- * plus the bundle's cold start against a bare `node`, its size, and resident memory growth over
- * 100,000 evaluate() calls (in a fresh process, scripts/bench/memory.ts).
+ * plus the bundle's cold start against a bare `node`, its size, resident memory growth over
+ * 100,000 evaluate() calls (in a fresh process, scripts/bench/memory.ts), and the time of one large
+ * CDS Hooks call: 100 imatinib drafts over a prefetch of 10,000 Observations (scripts/bench/
+ * cds-many-drafts.ts; target 3 s).
  *
  * Timings are per call (process.hrtime.bigint) after a warm-up, cycling through the mix; the
  * reference interpreter is timed in batches of 1,000 calls, since one call takes a few microseconds.
@@ -32,6 +34,7 @@ import type { Context } from 'aws-lambda';
 import type { PatientFacts } from '../functions/core/index.js';
 import { measureColdStart, type ColdStart } from './bench/cold-start.js';
 import { loadReference } from '../test/reference/interpreter.js';
+import { measureManyDrafts, type ManyDrafts } from './bench/cds-many-drafts.js';
 import { cdsOrderSign } from './bench/cds-order-sign.js';
 import { measureMemoryGrowth, type MemoryGrowth } from './bench/memory.js';
 import { loadSamples, type Sample, type SampleEvent } from './bench/sample-events.js';
@@ -192,6 +195,7 @@ interface Report {
   handler: Summary;
   cdsOrderSign: Summary;
   coldStart: ColdStart;
+  cdsManyDrafts: ManyDrafts;
   bundleBytes: number;
   rssGrowthMb: number;
   ratios: Record<string, number>;
@@ -228,6 +232,8 @@ function table(report: Report, notes: Notes): string {
     `  bundle dist/lambda/evaluate.cjs: ${fmt(report.bundleBytes / 1024)} KB (${fmt(report.bundleBytes, 0)} bytes)`,
     `  resident memory growth over ${fmt(RSS_CALLS, 0)} evaluate() calls: ${fmt(report.rssGrowthMb, 2)} MB`,
     `    (fresh node --expose-gc process; heap in use grew ${fmt(notes.memory.heapUsedGrowthMb, 2)} MB)`,
+    `  one CDS Hooks call of ${report.cdsManyDrafts.drafts} imatinib drafts over ${fmt(report.cdsManyDrafts.observations, 0)} Observations (${fmt(report.cdsManyDrafts.bodyMb, 2)} MB):`,
+    `    median ${fmt(report.cdsManyDrafts.medianMs, 0)} ms, slowest ${fmt(report.cdsManyDrafts.maxMs, 0)} ms of ${report.cdsManyDrafts.runs} (target 3,000 ms)`,
     '',
     '  ratios',
     `    evaluate vs stock, p50 speedup        ${fmt(r.evaluateVsStockSpeedup!, 2)}x`,
@@ -299,6 +305,8 @@ async function main(): Promise<void> {
 
   progress(`resident memory over ${RSS_CALLS.toLocaleString('en-US')} evaluate() calls, in a fresh process`);
   const memory = measureMemoryGrowth(ROOT, RSS_CALLS);
+  progress('one CDS Hooks call of 100 drafts over 10,000 Observations, 5 runs');
+  const cdsManyDrafts = await measureManyDrafts(ROOT, cds, lambdaContext);
   progress(`cold start, ${COLD_START_RUNS} runs each`);
   const coldStart = measureColdStart(BUNDLE, mix[0]!.event, COLD_START_RUNS);
   const bundleBytes = statSync(BUNDLE).size;
@@ -313,6 +321,7 @@ async function main(): Promise<void> {
     handler: handlerSummary,
     cdsOrderSign: cdsSummary,
     coldStart: { bundleMs: round(coldStart.bundleMs, 1), bareNodeMs: round(coldStart.bareNodeMs, 1) },
+    cdsManyDrafts,
     bundleBytes,
     rssGrowthMb: memory.rssGrowthMb,
     ratios: {

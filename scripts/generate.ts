@@ -164,6 +164,11 @@ async function main(): Promise<void> {
       withUnconfirmedList(readFileSync(path.join(root, 'README.md'), 'utf8'), unconfirmedList(result.knowledgeBase)),
     );
   }
+  // The FHIR mapping's tables come from the repository's rules, never from a copy under test.
+  if (path.resolve(args.rules) === path.join(root, 'rules')) {
+    const { writeFhirTables } = await import('./fhir-tables.js');
+    writeFhirTables(root, result.knowledgeBase.rules);
+  }
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
 }

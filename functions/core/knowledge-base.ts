@@ -1,12 +1,16 @@
 import compiled from './generated/knowledge-base.json' with { type: 'json' };
 import type { CompiledKnowledgeBase, KnowledgeBaseMetadata } from './rule-definition.js';
 import type { Evidence, Finding, KnowledgeBaseInfo } from './types.js';
+import type { ValueSet } from './value-sets.js';
 
 /**
  * The rules built into this bundle. `npm run generate` checked them and embedded them as JSON, so
  * nothing is read from disk at run time and the digest always describes what actually runs.
  */
 export const knowledgeBase = compiled as unknown as CompiledKnowledgeBase;
+
+/** The built-in drug value sets by name (knowledge-base spec, Value sets): what the FHIR mapping can identify. */
+export const knowledgeBaseValueSets: Readonly<Record<string, ValueSet>> = knowledgeBase.valueSets ?? {};
 
 /** The category and indicator of each built-in rule, by id: what a finding of it would be. */
 export const ruleKinds: ReadonlyMap<string, Pick<Finding, 'category' | 'indicator'>> = new Map(

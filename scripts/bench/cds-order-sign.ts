@@ -20,6 +20,8 @@ export interface CdsOrderSign {
   handler: CdsHandler;
   /** A fresh copy of the sample event with a freshly signed token. */
   nextEvent(): Promise<SampleEvent>;
+  /** The sample event with `body` in place of its own, and a freshly signed token. */
+  eventWith(body: string): Promise<SampleEvent>;
 }
 
 const BASE = 'https://cds.example.org';
@@ -43,18 +45,22 @@ export async function cdsOrderSign(root: string): Promise<CdsOrderSign> {
     },
     new Date(),
   );
+  const sign = () =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid })
+      .setIssuer(ISSUER)
+      .setAudience(`${BASE}${sample.rawPath}`)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti(randomUUID())
+      .sign(privateKey);
   return {
     handler,
     async nextEvent() {
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid })
-        .setIssuer(ISSUER)
-        .setAudience(`${BASE}${sample.rawPath}`)
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .setJti(randomUUID())
-        .sign(privateKey);
-      return { ...sample, headers: { ...sample.headers, authorization: `Bearer ${token}` } };
+      return { ...sample, headers: { ...sample.headers, authorization: `Bearer ${await sign()}` } };
+    },
+    async eventWith(body) {
+      return { ...sample, body, headers: { ...sample.headers, authorization: `Bearer ${await sign()}` } };
     },
   };
 }

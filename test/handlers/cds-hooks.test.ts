@@ -4,6 +4,7 @@ import type { Card } from '../../functions/adapters/cds-hooks/cards.js';
 import type { Condition, MedicationRequest, MedicationStatement, Observation } from 'fhir/r4';
 import { evaluate, ruleKinds } from '../../functions/core/index.js';
 import { factsFromFhir } from '../../functions/adapters/fhir/fhir-to-facts.js';
+import { PREFETCH } from '../../functions/adapters/cds-hooks/cds-service.js';
 import { readResources, resourcesOf } from '../../functions/adapters/fhir/resources.js';
 import { bodyOf, lambdaContext, loadEvent, withoutPrefetch as withoutPrefetchIn, type Invoke } from '../support/events.js';
 import { CDS_BASE_URL as BASE } from '../support/cds-handler.js';
@@ -12,6 +13,8 @@ import { newSigningKey, SANDBOX_ISSUER, startJwksServer, unsignedToken, type Jwk
 import { schemaValidator } from '../support/schemas.js';
 
 const OTHER_ISSUER = 'https://other-ehr.example.net';
+/** The prefetch keys every service declares. */
+const KEYS = Object.keys(PREFETCH);
 const validResponse = schemaValidator('cds-hooks-response.schema.json');
 const samplePrefetch = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body).prefetch;
 /** Where the sample event without prefetch says its FHIR server is: a loopback port where nothing answers. */
@@ -50,9 +53,11 @@ async function findingsOfRecord(body: any, order?: MedicationRequest) {
   const facts = factsFromFhir({
     patient: prefetch.patient,
     observations: ['labs', 'history', 'variants'].flatMap((key) => resourcesOf<Observation>(prefetch[key], 'Observation')),
-    conditions: resourcesOf<Condition>(prefetch.conditions, 'Condition'),
+    conditions: readResources<Condition>(prefetch.conditions, 'Condition'),
     medicationRequests: requests,
     medicationStatements: readResources<MedicationStatement>(prefetch.statements, 'MedicationStatement'),
+    requestHistory: readResources<MedicationRequest>(prefetch.medicationHistory, 'MedicationRequest'),
+    statementHistory: readResources<MedicationStatement>(prefetch.statementHistory, 'MedicationStatement'),
     order:
       order ?? requests.resources.find((r) => r.status === 'active' && r.medicationCodeableConcept?.text?.includes('imatinib'))!,
     otherDraftOrders: [],
@@ -307,7 +312,9 @@ describe('CDS Hooks patient-view', () => {
 
   it('answers a patient not on imatinib with no cards', async () => {
     const event = await signedEvent('cds-hooks.patient-view-on-imatinib', (body) => {
-      body.prefetch.medications.entry = body.prefetch.medications.entry.filter((e: any) => e.resource.id !== 'imatinib-2025');
+      for (const key of ['medications', 'medicationHistory']) {
+        body.prefetch[key].entry = body.prefetch[key].entry.filter((e: any) => e.resource.id !== 'imatinib-2025');
+      }
     });
 
     expect(bodyOf(await invoke(event, lambdaContext()))).toEqual({ cards: [] });
@@ -354,11 +361,11 @@ describe('CDS Hooks prefetch', () => {
 
     expect(result.statusCode).toBe(200);
     expect(ruleIdsOf(cardsOf(result))).toEqual(prefetched);
-    expect(fhir.authorizations.slice(-7)).toEqual(Array(7).fill('Bearer fhir-access-token'));
-    expect(fhir.paths.slice(-7)).toContain('/fhir/Patient/pt-4821');
+    expect(fhir.authorizations.slice(-KEYS.length)).toEqual(Array(KEYS.length).fill('Bearer fhir-access-token'));
+    expect(fhir.paths.slice(-KEYS.length)).toContain('/fhir/Patient/pt-4821');
   });
 
-  it('fetches only the keys the EHR did not send, and takes a null key as "nothing found"', async () => {
+  it('fetches only the keys the EHR did not send, and reads again a key sent as null rather than take it for "none"', async () => {
     const before = fhir.paths.length;
 
     const event = await withoutPrefetch(fhir.url, (body) => {
@@ -368,7 +375,12 @@ describe('CDS Hooks prefetch', () => {
     const result = await invoke(event, lambdaContext());
 
     expect(result.statusCode).toBe(200);
-    expect(fhir.paths.slice(before).map((p) => p.split('?')[0])).toEqual(['/fhir/Condition']);
+    expect(
+      fhir.paths
+        .slice(before)
+        .map((p) => p.split('?')[0])
+        .sort(),
+    ).toEqual(['/fhir/Condition', '/fhir/MedicationRequest']);
   });
 
   it.each([
@@ -398,9 +410,86 @@ describe('CDS Hooks prefetch', () => {
 
     expect(result.statusCode).toBe(412);
     expect(bodyOf(result).detail).toBe(
-      'Data this service needs was neither prefetched nor readable from fhirServer: patient, labs, history, variants, conditions, medications, statements.',
+      `Data this service needs was neither prefetched nor readable from fhirServer: ${KEYS.join(', ')}.`,
     );
-    expect(Object.values(lastPrefetchReasons() ?? {})).toEqual(Array(7).fill('network'));
+    expect(Object.values(lastPrefetchReasons() ?? {})).toEqual(Array(KEYS.length).fill('network'));
+  });
+});
+
+describe('CDS Hooks: an answer that is not what was asked for is never "none"', () => {
+  afterEach(() => fhir.setBehaviour('serve'));
+
+  const NOT_A_BUNDLE: [string, unknown][] = [
+    ['200 {"message":"session expired"}', { message: 'session expired' }],
+    ['null', null],
+    ['[]', []],
+    ['a Patient resource', { resourceType: 'Patient', id: 'pt-4821' }],
+  ];
+  const rifampin = 'rifampin';
+
+  it.each(NOT_A_BUNDLE.filter(([, value]) => value === null || (value as { resourceType?: string }).resourceType))(
+    'takes a medication search prefetched as %s as not read: the drugs are unknown, not "none"',
+    async (_what, value) => {
+      const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
+        body.prefetch.medications = value;
+        body.prefetch.medicationHistory = value;
+      });
+
+      const cards = cardsOf(await invoke(event, lambdaContext()));
+
+      expect(cards.at(-1)!.detail).toContain('`medications.active`');
+      expect(cards.map((c) => c.detail).join('\n')).not.toContain(rifampin);
+    },
+  );
+
+  it.each(NOT_A_BUNDLE.filter(([, value]) => value !== null && !(value as { resourceType?: string }).resourceType))(
+    'answers 400 naming the key to a prefetch of %s, which is no FHIR resource at all',
+    async (_what, value) => {
+      const event = await signedEvent('cds-hooks.order-select-kit-d816v', (body) => {
+        body.prefetch.medications = value;
+      });
+
+      const result = await invoke(event, lambdaContext());
+
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf<{ errors: { path: string }[] }>(result).errors.map((e) => e.path)).toContain('$.prefetch.medications');
+    },
+  );
+
+  it.each(NOT_A_BUNDLE)('takes a medication search the FHIR server answers with %s as not read', async (_what, body) => {
+    fhir.answerWith('/fhir/MedicationRequest', body);
+
+    const result = await invoke(await withoutPrefetch(fhir.url), lambdaContext());
+
+    expect(result.statusCode).toBe(200);
+    expect(cardsOf(result).at(-1)!.detail).toContain('`medications.active`');
+    expect(warn).toHaveBeenCalledWith(
+      'prefetch partly read',
+      expect.objectContaining({ notRead: expect.objectContaining({ medications: expect.any(String) }) }),
+    );
+  });
+
+  it('answers 412 on patient-view when no medication list could be read: "not on imatinib" cannot be said', async () => {
+    const event = await signedEvent('cds-hooks.patient-view-on-imatinib', (body) => {
+      body.prefetch.medications = null;
+      body.prefetch.medicationHistory = { resourceType: 'Patient', id: 'pt-5107' };
+    });
+
+    const result = await invoke(event, lambdaContext());
+
+    expect(result.statusCode).toBe(412);
+    expect(bodyOf(result).detail).toContain('medications');
+    expect(lastPrefetchReasons()).toEqual({ medications: 'not-read' });
+  });
+
+  it('uses no prefetched Patient whose id is not the patient asked about', async () => {
+    const event = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra', (body) => {
+      body.prefetch.patient.id = 'another-patient';
+    });
+
+    const missing = cardsOf(await invoke(event, lambdaContext())).at(-1)!;
+
+    expect(missing.detail).toContain('`patient.ageYears`');
   });
 });
 
@@ -442,14 +531,7 @@ describe("CDS Hooks: the FHIR server is the calling EHR's", () => {
     expect(bodyOf(result).detail).toMatch(/CDS_TRUSTED_ISSUERS, fhirServers\), so it was not contacted/);
     expect(result.body).not.toContain(fhirServer());
     expect(result.body).not.toContain('fhir-access-token');
-    expect(lastPrefetchReasons()).toEqual(
-      Object.fromEntries(
-        ['patient', 'labs', 'history', 'variants', 'conditions', 'medications', 'statements'].map((k) => [
-          k,
-          'fhir-server-not-allowed',
-        ]),
-      ),
-    );
+    expect(lastPrefetchReasons()).toEqual(Object.fromEntries(KEYS.map((k) => [k, 'fhir-server-not-allowed'])));
     expect([fhir, otherFhir, unlisted].map((server) => server.connections)).toEqual(connections);
   });
 
@@ -459,7 +541,7 @@ describe("CDS Hooks: the FHIR server is the calling EHR's", () => {
     const result = await invoke(await withoutPrefetch(undefined), lambdaContext());
 
     expect(result.statusCode).toBe(412);
-    expect(Object.values(lastPrefetchReasons() ?? {})).toEqual(Array(7).fill('no-fhir-server'));
+    expect(Object.values(lastPrefetchReasons() ?? {})).toEqual(Array(KEYS.length).fill('no-fhir-server'));
     expect([fhir, otherFhir, unlisted].map((server) => server.connections)).toEqual(connections);
   });
 });

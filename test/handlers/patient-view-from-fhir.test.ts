@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../functions/core/index.js';
+import { PREFETCH } from '../../functions/adapters/cds-hooks/cds-service.js';
 import type { Card } from '../../functions/adapters/cds-hooks/cards.js';
 import { CDS_BASE_URL, signedCdsHandler, type SignedCdsHandler } from '../support/cds-handler.js';
 import { bodyOf, lambdaContext, loadEvent } from '../support/events.js';
@@ -46,14 +47,10 @@ describe('patient-view from the FHIR server alone', () => {
       expect.arrayContaining(['response-tryptase', 'response-n-methylhistamine', 'response-multi-endpoint']),
     );
     expect(cards.map((c) => c.source.topic?.code).filter((id) => id?.startsWith('response-'))).toEqual(expected);
-    expect(fhir.paths.map((p) => p.split('?')[0]).sort()).toEqual([
-      '/fhir/Condition',
-      '/fhir/MedicationRequest',
-      '/fhir/MedicationStatement',
-      '/fhir/Observation',
-      '/fhir/Observation',
-      '/fhir/Observation',
-      '/fhir/Patient/pt-year',
-    ]);
+    expect(fhir.paths.map((p) => p.split('?')[0]).sort()).toEqual(
+      Object.values(PREFETCH)
+        .map((template) => `/fhir/${template.split('?')[0]!.replace('{{context.patientId}}', 'pt-year')}`)
+        .sort(),
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * How the server answers: with the resources, a 500, a body over any sane size, not at all, or a
- * 302 to the URL given to setBehaviour.
+ * 302 to the URL given to setBehaviour (answerWith adds answers that are not FHIR at all).
  */
 export type FhirBehaviour = 'serve' | 'fail' | 'huge' | 'hang' | 'redirect';
 
@@ -17,6 +17,8 @@ export interface FhirServer {
   readonly authorizations: (string | undefined)[];
   readonly paths: string[];
   setBehaviour(behaviour: FhirBehaviour, location?: string): void;
+  /** Answers 200 with `body` (any JSON) to every path that starts with `pathPrefix` until reset by setBehaviour. */
+  answerWith(pathPrefix: string, body: unknown): void;
   close(): Promise<void>;
 }
 
@@ -28,11 +30,13 @@ export interface FhirServer {
 export async function startFhirServer(prefetch: Record<string, unknown>): Promise<FhirServer> {
   let behaviour: FhirBehaviour = 'serve';
   let redirectTo = '';
+  const overrides = new Map<string, unknown>();
   let connections = 0;
   const authorizations: (string | undefined)[] = [];
   const paths: string[] = [];
   const answer = (request: IncomingMessage): unknown => {
     const url = decodeURIComponent(request.url ?? '');
+    for (const [prefix, body] of overrides) if (url.startsWith(prefix)) return body;
     if (url.startsWith('/fhir/Patient/')) return prefetch.patient;
     if (url.startsWith('/fhir/Observation?')) {
       if (url.includes('69548-6')) return prefetch.variants;
@@ -77,6 +81,10 @@ export async function startFhirServer(prefetch: Record<string, unknown>): Promis
     setBehaviour(next, location = '') {
       behaviour = next;
       redirectTo = location;
+      overrides.clear();
+    },
+    answerWith(pathPrefix, body) {
+      overrides.set(pathPrefix, body);
     },
     close() {
       server.closeAllConnections();

@@ -37,7 +37,7 @@ export function yearOnImatinibRecord(now: Date): Record<string, unknown> {
   const recent = daysAgo(5, now);
   const beforeStart = daysAgo(START_DAYS_AGO + 10, now);
   const range = (high: number, unit: string) => ({ referenceRange: [{ high: ucum(high, unit) }] });
-  return {
+  const record: Record<string, unknown> = {
     patient: { resourceType: 'Patient', id: PT, gender: 'male', birthDate: '1961-07-02' },
     labs: bundle([
       observation('anc', '751-8', recent, { valueQuantity: ucum(2.9, '10*9/L') }),
@@ -93,6 +93,8 @@ export function yearOnImatinibRecord(now: Date): Record<string, unknown> {
     ]),
     statements: bundle([]),
   };
+  // The history of any status holds the same order: no earlier course on record.
+  return { ...record, medicationHistory: record.medications, statementHistory: record.statements };
 }
 
 /** The same patient as PatientFacts, written by hand from the record above. */
@@ -106,7 +108,7 @@ export const yearOnImatinibFacts: PatientFacts = {
     astTimesUln: 0.7,
     bilirubinTimesUln: 0.583333,
   },
-  medications: { active: [] },
+  medications: { active: [], unidentified: [], imatinibBefore: false },
   order: { drug: 'imatinib', dailyDoseMg: 400, status: 'active', startsTherapy: false },
   treatmentCourse: {
     monthsOnImatinib: 11.9,

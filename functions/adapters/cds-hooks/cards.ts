@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Coding, MedicationRequest } from 'fhir/r4';
+import type { Medication, MedicationRequest } from 'fhir/r4';
 import type { Finding, MissingFact } from '../../core/index.js';
-import { HUNDRED_MG_COUNTERPART, SYSTEM } from '../fhir/codes.js';
-import { lookup } from '../fhir/lookup.js';
 import { cardOfFinding, cardOfMissingFacts, suggestionOfAction, type CardText } from './card-text.js';
+import { suggestedOrder } from './suggested-order.js';
 
 export type { Coding } from './card-text.js';
 
@@ -41,44 +40,6 @@ function stableUuid(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/**
- * The draft order at `dailyDoseMg` once daily. A 400 mg tablet product that cannot make up that dose
- * becomes its 100 mg counterpart: code and display only (a Coding has no other element for it), and
- * the concept's text with them, so the order never names one strength and codes another.
- */
-function withDailyDose(order: MedicationRequest, dailyDoseMg: number): MedicationRequest {
-  const concept = order.medicationCodeableConcept;
-  const counterparts = (concept?.coding ?? []).map((c: Coding) =>
-    c.system === SYSTEM.rxnorm && dailyDoseMg % 400 !== 0 ? lookup(HUNDRED_MG_COUNTERPART, c.code) : undefined,
-  );
-  const swapped = counterparts.find((product) => product !== undefined);
-  const coding = concept?.coding?.map((c, i) => {
-    const product = counterparts[i];
-    return product ? { ...c, code: product.code, display: product.display } : c;
-  });
-  const route = order.dosageInstruction?.[0]?.route;
-  return {
-    ...structuredClone(order),
-    ...(concept
-      ? {
-          medicationCodeableConcept: {
-            ...concept,
-            ...(coding ? { coding } : {}),
-            ...(swapped && concept.text !== undefined ? { text: swapped.display } : {}),
-          },
-        }
-      : {}),
-    dosageInstruction: [
-      {
-        text: `${dailyDoseMg} mg once daily`,
-        ...(route ? { route } : {}),
-        timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
-        doseAndRate: [{ doseQuantity: { value: dailyDoseMg, unit: 'mg', system: SYSTEM.ucum, code: 'mg' } }],
-      },
-    ],
-  };
-}
-
 /** What a card needs to know of the call it answers. */
 export interface CardContext {
   hookInstance: string;
@@ -87,15 +48,30 @@ export interface CardContext {
 
 /**
  * The knowledge base's suggested actions as CDS Hooks suggestions on the draft order: a dose change
- * is an `update` of the whole draft, a cancellation a `delete` of it (CDS Hooks 2.0, Action). A draft
- * without an id cannot be referred to, so it gets no delete suggestion.
+ * is an `update` of the whole draft as a pharmacy can dispense it (suggested-order.ts), what it
+ * changed beyond the dose said in its description; a cancellation a `delete` of it (CDS Hooks 2.0,
+ * Action). A draft without an id cannot be referred to, so it gets no delete suggestion.
  */
-function suggestionsFor(finding: Finding, order: MedicationRequest, cardUuid: string): Suggestion[] {
+function suggestionsFor(
+  finding: Finding,
+  order: MedicationRequest,
+  cardUuid: string,
+  medications: readonly Medication[],
+): Suggestion[] {
   return (finding.suggestedActions ?? []).flatMap((action, i): Suggestion[] => {
     const { label, description } = suggestionOfAction(action);
     const uuid = stableUuid(cardUuid, 'suggestion', String(i));
     if (action.kind === 'set-daily-dose') {
-      return [{ label, uuid, actions: [{ type: 'update', description, resource: withDailyDose(order, action.dailyDoseMg) }] }];
+      const { resource, notes } = suggestedOrder(order, action.dailyDoseMg, medications);
+      return [
+        {
+          label,
+          uuid,
+          actions: [
+            { type: 'update', description: notes.length > 0 ? `${description}. ${notes.join(' ')}` : description, resource },
+          ],
+        },
+      ];
     }
     if (order.id === undefined) return [];
     return [{ label, uuid, actions: [{ type: 'delete', description, resourceId: `MedicationRequest/${order.id}` }] }];
@@ -107,10 +83,15 @@ function suggestionsFor(finding: Finding, order: MedicationRequest, cardUuid: st
  * and rule, and for the order too when the finding is about the order: a patient-level finding is
  * then one card however many imatinib orders the draft holds.
  */
-export function cardFor(finding: Finding, order: MedicationRequest, call: CardContext): Card {
+export function cardFor(
+  finding: Finding,
+  order: MedicationRequest,
+  call: CardContext,
+  medications: readonly Medication[] = [],
+): Card {
   const uuid = stableUuid(call.hookInstance, finding.category === 'order-check' ? (order.id ?? '') : '', finding.ruleId);
   const { summary, detail, indicator, source, overrideReasons } = cardOfFinding(finding);
-  const suggestions = suggestionsFor(finding, order, uuid);
+  const suggestions = suggestionsFor(finding, order, uuid, medications);
   return {
     uuid,
     summary,

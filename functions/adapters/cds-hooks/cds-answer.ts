@@ -1,17 +1,35 @@
-import type { Condition, Medication, MedicationRequest, MedicationStatement, Observation, Patient } from 'fhir/r4';
-import { evaluate, INDICATOR_RANK, ruleKinds, type EvaluationResult, type MissingFact } from '../../core/index.js';
-import { factsFromFhir, isImatinib } from '../fhir/fhir-to-facts.js';
-import { readResources, resourcesOf } from '../fhir/resources.js';
+import type {
+  Condition,
+  FhirResource,
+  Medication,
+  MedicationRequest,
+  MedicationStatement,
+  Observation,
+  Patient,
+  Reference,
+} from 'fhir/r4';
+import {
+  evaluate,
+  INDICATOR_RANK,
+  ruleKinds,
+  type EvaluationResult,
+  type MissingFact,
+  type PatientFacts,
+} from '../../core/index.js';
+import { factsForOrder, isImatinib, readRecord, type FhirRecordInputs, type ReadList } from '../fhir/fhir-to-facts.js';
+import { effectiveTime } from '../fhir/observations.js';
+import { readResources, resourcesOf, type ReadResourceType } from '../fhir/resources.js';
 import { cardFor, missingFactsCard, type Card, type CardContext } from './cards.js';
 import { draftMedicationRequests, draftMedications, type CdsService } from './cds-service.js';
 import type { CdsRequest } from './cds-request.js';
+import { PrefetchUnavailable, type ResolvedPrefetch } from './prefetch.js';
 
 /** Everything one CDS Hooks call is answered from, once the prefetch is resolved. */
 export interface CdsCall {
   service: CdsService;
   request: CdsRequest;
   /** Every prefetch key of the service, resolved (given by the EHR or read from its FHIR server). */
-  prefetch: Readonly<Record<string, unknown>>;
+  prefetch: ResolvedPrefetch;
   /** The day of the call, for ages, the currency of results and the months on imatinib. */
   now: Date;
 }
@@ -37,55 +55,117 @@ function mergeMissing(results: readonly EvaluationResult[], shows: (ruleId: stri
   return [...merged].sort(([a], [b]) => (a < b ? -1 : 1)).map(([fact, ids]) => ({ fact, neededBy: [...ids] }));
 }
 
-/** The record as the mapping reads it: medications, statements and the Medications they reference. */
-function recordOf(request: CdsRequest, prefetch: Readonly<Record<string, unknown>>) {
-  const medications = [
-    ...draftMedications(request),
-    ...resourcesOf<Medication>(prefetch.medications, 'Medication'),
-    ...resourcesOf<Medication>(prefetch.statements, 'Medication'),
-  ];
+/** The id of the Patient a reference names (`Patient/x`, or the end of an absolute URL); undefined for any other. */
+const patientIdOf = (reference: string | undefined) =>
+  /(?:^|\/)Patient\/([^/]+)(?:\/_history\/[^/]*)?$/.exec(reference ?? '')?.[1];
+
+/**
+ * Only the patient asked about (facts.md v3): a resource whose subject names another Patient is left
+ * out, whatever the server answered (one that ignores `patient=` would send everybody's).
+ */
+const aboutPatient =
+  (patientId: string) =>
+  (resource: { subject?: { reference?: string } }): boolean => {
+    const subject = patientIdOf(resource.subject?.reference);
+    return subject === undefined || subject === patientId;
+  };
+
+/** The Medications the prefetched requests and statements may reference (`_include`d in their searches). */
+const medicationsOf = ({ keys }: ResolvedPrefetch) =>
+  ['medications', 'statements', 'medicationHistory', 'statementHistory'].flatMap((key) =>
+    resourcesOf<Medication>(keys[key]?.value, 'Medication'),
+  );
+
+/** The record as the mapping reads it, from the keys of PREFETCH; a key not read gives nothing, never "none". */
+function recordOf(request: CdsRequest, prefetch: ResolvedPrefetch, now: Date): FhirRecordInputs {
+  const { keys } = prefetch;
+  const patientId = request.context.patientId;
+  const mine = aboutPatient(patientId);
+  const list = <T extends FhirResource & { subject?: Reference }>(
+    key: string,
+    type: T['resourceType'] & ReadResourceType,
+  ): ReadList<T> | undefined => {
+    const answer = keys[key];
+    if (answer === undefined) return undefined;
+    const read = readResources<T>(answer.value, type);
+    return { resources: read.resources.filter(mine), unreadable: read.unreadable, complete: answer.complete };
+  };
+  const observations = (key: string) => list<Observation>(key, 'Observation');
+  const [labs, history, variants] = ['labs', 'history', 'variants'].map(observations);
+  const patient = resourcesOf<Patient>(keys.patient?.value, 'Patient').find((p) => p.id === patientId);
+  const medications = [...draftMedications(request), ...medicationsOf(prefetch)];
+  const historyRead = history?.resources.map((o) => effectiveTime(o) ?? -Infinity) ?? [];
   return {
-    patient: resourcesOf<Patient>(prefetch.patient, 'Patient')[0],
-    observations: ['labs', 'history', 'variants'].flatMap((key) => resourcesOf<Observation>(prefetch[key], 'Observation')),
-    conditions: resourcesOf<Condition>(prefetch.conditions, 'Condition'),
-    medicationRequests: readResources<MedicationRequest>(prefetch.medications, 'MedicationRequest'),
-    medicationStatements: readResources<MedicationStatement>(prefetch.statements, 'MedicationStatement'),
+    ...(patient ? { patient } : {}),
+    observations: [labs, history, variants].flatMap((l) => l?.resources ?? []),
+    // Endpoint results older than the oldest one read may be missing: a history cut, or not read at all, holds no baseline.
+    ...(history === undefined
+      ? { historyCutAt: Infinity }
+      : history.complete === false
+        ? { historyCutAt: Math.min(...historyRead) }
+        : {}),
+    variantsComplete: variants !== undefined && variants.complete !== false,
+    conditions: list<Condition>('conditions', 'Condition'),
+    medicationRequests: list<MedicationRequest>('medications', 'MedicationRequest'),
+    medicationStatements: list<MedicationStatement>('statements', 'MedicationStatement'),
+    requestHistory: list<MedicationRequest>('medicationHistory', 'MedicationRequest'),
+    statementHistory: list<MedicationStatement>('statementHistory', 'MedicationStatement'),
     medications,
+    now,
   };
 }
 
 /**
  * The orders a call checks: the service's imatinib drafts, or for patient-view the patient's active
- * imatinib order (the latest, when there are several: one answer per chart, not per order).
+ * imatinib order (the latest, when there are several: one answer per chart, not per order). For
+ * patient-view, medication lists that could not be read are a 412: "not on imatinib" cannot be said.
  */
-function ordersOf({ service, request }: CdsCall, record: ReturnType<typeof recordOf>): MedicationRequest[] {
+function ordersOf({ service, request }: CdsCall, record: FhirRecordInputs): MedicationRequest[] {
   if (service.draftOrders) return service.draftOrders(request);
-  const active = record.medicationRequests.resources
-    .filter((r) => r.status === 'active' && isImatinib(r, record.medications))
-    .sort((a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''));
-  return active.slice(0, 1);
+  const lists = [record.medicationRequests, record.requestHistory];
+  if (lists.every((l) => l === undefined)) throw new PrefetchUnavailable({ medications: 'not-read' });
+  const medications = record.medications ?? [];
+  const active = new Map<string, MedicationRequest>();
+  for (const r of lists.flatMap((l) => l?.resources ?? [])) {
+    if (r.status === 'active' && isImatinib(r, medications)) active.set(r.id ?? `#${active.size}`, r);
+  }
+  return [...active.values()].sort((a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? '')).slice(0, 1);
+}
+
+/** The facts of each imatinib order a call checks, the record read once for all of them. */
+export function factsOfCall(call: CdsCall): { order: MedicationRequest; facts: PatientFacts }[] {
+  const { request, prefetch, now } = call;
+  const inputs = recordOf(request, prefetch, now);
+  const orders = ordersOf(call, inputs);
+  const drafts = draftMedicationRequests(request);
+  const record = readRecord(inputs, drafts);
+  return orders.map((order) => ({
+    order,
+    facts: factsForOrder(
+      record,
+      order,
+      drafts.filter((d) => d !== order),
+    ),
+  }));
 }
 
 /**
- * The cards for one call: maps the FHIR data to PatientFacts for each imatinib order, runs the same
- * core as `/evaluate`, and turns the findings the service shows into cards (one card per finding,
- * however many orders share it) and the missing facts into one card. No I/O: the prefetch is
- * already resolved.
+ * The cards for one call: the facts of each imatinib order (factsOfCall), the same core as
+ * `/evaluate`, and the findings the service shows as cards (one card per finding, however many
+ * orders share it) and the missing facts as one card. No I/O: the prefetch is already resolved.
  */
 export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
-  const { service, request, prefetch, now } = call;
-  const record = recordOf(request, prefetch);
-  const orders = ordersOf(call, record);
-  const drafts = draftMedicationRequests(request);
+  const { service, request, prefetch } = call;
   const context: CardContext = { hookInstance: request.hookInstance, patientId: request.context.patientId };
+  const medications = [...draftMedications(request), ...medicationsOf(prefetch)];
   const cards = new Map<string, Card>();
   const results: EvaluationResult[] = [];
-  for (const order of orders) {
-    const facts = factsFromFhir({ ...record, order, otherDraftOrders: drafts.filter((d) => d !== order), now });
+  const ordered = factsOfCall(call);
+  for (const { order, facts } of ordered) {
     const result = await evaluate(facts);
     results.push(result);
     for (const finding of result.findings.filter(service.shows ?? (() => true))) {
-      const card = cardFor(finding, order, context);
+      const card = cardFor(finding, order, context, medications);
       if (!cards.has(card.uuid)) cards.set(card.uuid, card);
     }
   }
@@ -94,11 +174,11 @@ export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
     const kind = ruleKinds.get(ruleId);
     return kind === undefined || (service.shows?.(kind) ?? true);
   });
-  const ordered = [...cards.values()].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator]);
-  if (missing.length > 0) ordered.push(missingFactsCard(missing, context));
+  const sorted = [...cards.values()].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator]);
+  if (missing.length > 0) sorted.push(missingFactsCard(missing, context));
   return {
-    cards: ordered,
-    orders: orders.length,
+    cards: sorted,
+    orders: ordered.length,
     firedRuleIds: [...new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)))],
     missingFacts: missing.length,
   };

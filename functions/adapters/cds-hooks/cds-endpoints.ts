@@ -6,11 +6,11 @@ import { badRequest, notFound, preconditionFailed } from '../http/errors.js';
 import { jsonResponse, type HttpResult, type JsonEvent } from '../http/http-event.js';
 import { logger } from '../logger.js';
 import { verifiedCallerOf } from './auth/ehr-auth.js';
-import { answerCdsCall } from './cds-answer.js';
+import { answerCdsCall, type CdsAnswer } from './cds-answer.js';
 import { draftMedications, type CdsService } from './cds-service.js';
 import { checkCdsFeedback, checkCdsRequest, type CdsRequest } from './cds-request.js';
 import type { FhirServerTrust } from './fhir-server-trust.js';
-import { PrefetchUnavailable, resolvePrefetch } from './prefetch.js';
+import { PrefetchUnavailable, resolvePrefetch, type ResolvedPrefetch } from './prefetch.js';
 import { discoveryDocument, serviceById } from './services/index.js';
 
 /** `GET /cds-services` (CDS Hooks 2.0, Discovery). */
@@ -63,6 +63,12 @@ const CODE = /^[A-Za-z0-9._-]{1,64}$/;
 const loggable = (value: string | undefined, shape: RegExp) =>
   value === undefined ? undefined : shape.test(value) ? value : 'unexpected-format';
 
+/** Keys answered with something else than their template asks for, and searches cut by the paging bound: reasons only. */
+function logPartlyRead({ keys, notRead }: ResolvedPrefetch): void {
+  const cut = Object.keys(keys).filter((key) => !keys[key]!.complete);
+  if (Object.keys(notRead).length > 0 || cut.length > 0) logger.warn('prefetch partly read', { notRead, cut });
+}
+
 /** The 412's detail: the keys, and when the fhirServer was not read at all, the setting that decides. */
 function unavailableDetail(error: PrefetchUnavailable): string {
   const detail = `Data this service needs was neither prefetched nor readable from fhirServer: ${error.keys.join(', ')}.`;
@@ -90,18 +96,18 @@ export function serviceEndpoint(fhirServers: FhirServerTrust) {
     }
 
     const callerIssuer = verifiedCallerOf(context)?.iss;
-    let prefetch: Record<string, unknown>;
+    let answer: CdsAnswer;
     try {
-      prefetch = await resolvePrefetch(request, service.definition.prefetch, (fhirServer) =>
+      const prefetch = await resolvePrefetch(request, service.definition.prefetch, (fhirServer) =>
         fhirServers(fhirServer, callerIssuer),
       );
+      logPartlyRead(prefetch);
+      answer = await answerCdsCall({ service, request, prefetch, now: new Date() });
     } catch (error) {
       if (!(error instanceof PrefetchUnavailable)) throw error;
       logger.warn('prefetch unavailable', { reasons: error.reasons });
       throw preconditionFailed(unavailableDetail(error));
     }
-
-    const answer = await answerCdsCall({ service, request, prefetch, now: new Date() });
     logger.info('cards', {
       orders: answer.orders,
       firedRuleIds: answer.firedRuleIds,

@@ -1,6 +1,6 @@
 import type { Medication, MedicationRequest } from 'fhir/r4';
 import type { Finding } from '../../core/index.js';
-import { HISTORY, LAB, loincCodesOf, VARIANT_LOINC } from '../fhir/codes.js';
+import { CONDITION_ACTIVE, HISTORY, LAB, loincCodesOf, MEDICATION_STATUS, oidOf, SYSTEM, VARIANT_LOINC } from '../fhir/codes.js';
 import { isImatinib } from '../fhir/fhir-to-facts.js';
 import { resourcesOf } from '../fhir/resources.js';
 import type { CdsRequest } from './cds-request.js';
@@ -39,23 +39,32 @@ export const imatinibDraftOrders = (request: CdsRequest): MedicationRequest[] =>
   draftMedicationRequests(request).filter((order) => isImatinib(order, draftMedications(request)));
 
 const OBSERVATION_CODES = loincCodesOf(LAB);
-const codeList = (codes: readonly string[]) => codes.map((code) => `http://loinc.org|${code}`).join(',');
+const LOINC_OID = oidOf(SYSTEM.loinc)!;
+/** Each LOINC code under its URI and its OID: a token search matches the system as stored. */
+const codeList = (codes: readonly string[]) =>
+  codes.flatMap((code) => [`${SYSTEM.loinc}|${code}`, `${LOINC_OID}|${code}`]).join(',');
 
 /**
  * What the mapping reads, fetched by the EHR before the call; the same queries serve every hook.
  * Observations are asked for by the LOINC codes of fhir/codes.ts, so the EHR sends only what the
  * rules read, and newest first with a page size named: a server's default page (often 10 to 50
  * results, oldest first on some) could leave out the current result. The history of the trial's
- * endpoints asks for enough to hold the baseline before the start of the course.
+ * endpoints asks for enough to hold the baseline before the start of the course. Medications:
+ * those taken now (`medications`, `statements`), and every request and statement of a status that
+ * means the drug was taken at some time, newest first (`medicationHistory`, `statementHistory`),
+ * for the imatinib course and whether imatinib was taken before. Every search is read through its
+ * `next` pages up to a bound (prefetch.ts, MAX_PAGES).
  */
 export const PREFETCH: Readonly<Record<string, string>> = Object.freeze({
   patient: 'Patient/{{context.patientId}}',
   labs: `Observation?patient={{context.patientId}}&code=${codeList(OBSERVATION_CODES)}&_sort=-date&_count=500`,
   history: `Observation?patient={{context.patientId}}&code=${codeList(loincCodesOf(HISTORY))}&_sort=-date&_count=200`,
   variants: `Observation?patient={{context.patientId}}&code=${codeList([VARIANT_LOINC.geneticVariantAssessment])}&_sort=-date&_count=100`,
-  conditions: 'Condition?patient={{context.patientId}}&clinical-status=active',
-  medications: 'MedicationRequest?patient={{context.patientId}}&status=active&_include=MedicationRequest:medication',
-  statements: 'MedicationStatement?patient={{context.patientId}}&status=active&_include=MedicationStatement:medication',
+  conditions: `Condition?patient={{context.patientId}}&clinical-status=${CONDITION_ACTIVE.join(',')}&_count=100`,
+  medications: `MedicationRequest?patient={{context.patientId}}&status=${MEDICATION_STATUS.takenNow.join(',')}&_include=MedicationRequest:medication&_count=100`,
+  statements: `MedicationStatement?patient={{context.patientId}}&status=${MEDICATION_STATUS.takenNow.join(',')}&_include=MedicationStatement:medication&_count=100`,
+  medicationHistory: `MedicationRequest?patient={{context.patientId}}&status=${MEDICATION_STATUS.takenAtSomeTime.join(',')}&_include=MedicationRequest:medication&_sort=-authoredon&_count=100`,
+  statementHistory: `MedicationStatement?patient={{context.patientId}}&status=${MEDICATION_STATUS.takenAtSomeTime.join(',')}&_include=MedicationStatement:medication&_sort=-effective&_count=100`,
 });
 
 const named = (groups: Readonly<Record<string, { loinc: readonly string[] }>>, names: Record<string, string>) =>
@@ -83,10 +92,10 @@ export const USAGE_REQUIREMENTS =
     lvEjectionFraction: 'LV ejection fraction',
     pregnancyStatus: 'pregnancy status',
   }) +
-  ', with reference ranges; the course of ' +
+  ', with reference ranges (LOINC under its URI or OID; UCUM units or common lab unit texts); the course of ' +
   named(HISTORY, {
     serumTryptaseNgMl: 'serum tryptase',
     urinaryNMethylhistamine: 'urinary N-methylhistamine',
     boneMarrowMastCellPercent: 'bone-marrow mast cells',
   }) +
-  '; SM subtype as an ICD-10-CM Condition; active MedicationRequests and MedicationStatements coded in RxNorm or named. What is missing is reported on a card.';
+  '; SM subtype as an ICD-10-CM Condition; MedicationRequests and MedicationStatements coded in RxNorm or named, the active ones and the imatinib history of any status (renewals linked by priorPrescription). Searches are read through their next pages up to 5. What is missing is reported on a card.';

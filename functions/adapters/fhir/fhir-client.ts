@@ -21,8 +21,12 @@ export interface FhirReadOptions {
   lookup?: LookupFunction;
 }
 
-/** Why a read failed, for the log line an on-call engineer reads. */
-export type FhirReadFailure = 'timeout' | 'network' | 'status' | 'redirect' | 'too-large' | 'not-json' | 'address-refused';
+/**
+ * Why a read failed, for the log line an on-call engineer reads. `path-changed`: the URL built from
+ * the template would not have kept its path (an id of `..`), so nothing was sent.
+ */
+export type FhirReadFailure =
+  'timeout' | 'network' | 'status' | 'redirect' | 'too-large' | 'not-json' | 'address-refused' | 'path-changed';
 
 export class FhirReadFailed extends Error {
   constructor(readonly reason: FhirReadFailure) {
@@ -91,13 +95,55 @@ function failureOf(error: unknown, deadline: AbortSignal): FhirReadFailed {
   return new FhirReadFailed(deadline.aborted ? 'timeout' : 'network');
 }
 
+/** The server's base path, without a trailing slash (`/fhir`; empty for a server at the root). */
+const basePathOf = (server: FhirServer) => new URL(server.base).pathname.replace(/\/$/, '');
+
 /**
- * GETs `relativeUrl` (a prefetch query, tokens filled in) from `server` and parses the JSON. The
- * request, the answer and its body share one deadline. Whatever the query holds, the URL keeps the
- * server's origin: it follows the base and a slash, after which nothing is read as a host.
+ * The URL of `relativeUrl` (a prefetch query, tokens filled in) under `server`, or undefined when
+ * URL parsing would change its path: a dot segment (`Patient/..`, also as `%2e%2e`) would make it
+ * name another resource, or none, so such a URL is never built. Whatever the query holds, the URL
+ * keeps the server's origin: it follows the base and a slash, after which nothing is read as a host.
+ */
+export function fhirUrl(server: FhirServer, relativeUrl: string): URL | undefined {
+  const url = new URL(`${server.base}/${relativeUrl}`);
+  const path = relativeUrl.split(/[?#]/)[0]!;
+  return url.origin === new URL(server.base).origin && url.pathname === `${basePathOf(server)}/${path}` ? url : undefined;
+}
+
+/**
+ * The URL of a `next` page link the server gave, if it stays on the server: the same origin, under
+ * the base path, with no credentials or fragment. A link elsewhere is never followed (the token
+ * would go with it).
+ */
+export function pageUrl(server: FhirServer, link: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return undefined;
+  }
+  const base = basePathOf(server);
+  const underBase = url.pathname === base || url.pathname.startsWith(`${base}/`);
+  const clean = url.username === '' && url.password === '' && url.hash === '';
+  return url.origin === new URL(server.base).origin && underBase && clean ? url : undefined;
+}
+
+/**
+ * GETs `relativeUrl` (a prefetch query, tokens filled in) from `server` and parses the JSON: fhirGet
+ * of fhirUrl. A query whose path parsing would change is refused (`path-changed`) before anything
+ * is sent.
  */
 export async function fhirRead(server: FhirServer, relativeUrl: string, options: FhirReadOptions): Promise<unknown> {
-  const url = new URL(`${server.base}/${relativeUrl}`);
+  const url = fhirUrl(server, relativeUrl);
+  if (url === undefined) throw new FhirReadFailed('path-changed');
+  return fhirGet(server, url, options);
+}
+
+/**
+ * GETs `url` (on `server`: from fhirUrl or pageUrl) and parses the JSON. The request, the answer and
+ * its body share one deadline.
+ */
+export async function fhirGet(server: FhirServer, url: URL, options: FhirReadOptions): Promise<unknown> {
   const allowed = allowedAddressesOf(server);
   const literal = ipLiteralOf(url.hostname);
   if (literal !== undefined && !allowed(literal)) throw new FhirReadFailed('address-refused');

@@ -1,11 +1,12 @@
 import type { Observation, Quantity } from 'fhir/r4';
-import { INTERPRETATION, SYSTEM, type LabCodes, type UnitFactors } from './codes.js';
-import { codings, hasCode, timeOf } from './resources.js';
-import { lookup } from './lookup.js';
+import { INTERPRETATION, SYSTEM, type LabCodes } from './codes.js';
+import { readingAbove, readingBelow, readingOf, scaled, type Reading } from './comparators.js';
+import { codesOf, codings, systemOf, timeOf } from './resources.js';
+import { ucumOf, unitFactor } from './units.js';
 
 /**
  * Reading results: which one counts (final, current, most recent), in which unit, and what its
- * reference range or interpretation says (facts.md, "From FHIR"). Whatever cannot be read with
+ * reference range or interpretation says (facts.md, From FHIR). Whatever cannot be read with
  * certainty is undefined, never a guess.
  */
 
@@ -23,61 +24,109 @@ export function effectiveTime(observation: Observation): number | undefined {
   );
 }
 
-/** Final (or amended, corrected) results with one of the group's codes and a known time, newest first. */
-export function finalResults(observations: readonly Observation[], group: LabCodes): Observation[] {
-  return observations
-    .filter(
-      (o) => FINAL_STATUSES.includes(o.status) && hasCode(o.code, SYSTEM.loinc, group.loinc) && effectiveTime(o) !== undefined,
-    )
-    .sort((a, b) => effectiveTime(b)! - effectiveTime(a)!);
+/** A counted result and when it was taken (-Infinity when the record does not say: older than any window). */
+export interface TimedResult {
+  observation: Observation;
+  at: number;
+}
+
+/** The record's counted results by code, built once per call: `results(group)` gives a group's, newest first. */
+export interface ObservationIndex {
+  results(group: LabCodes): readonly TimedResult[];
 }
 
 /**
- * The most recent final result of the group, if it was taken within `days` of `now` (and not after
- * it): an older one says nothing about today, so the fact stays unknown.
+ * Indexes the final (or amended, corrected) results by their LOINC codes, every coding counted under
+ * its URI or OID, so each fact looks up its own codes instead of scanning the whole record again (a
+ * record may hold 10,000 results, and a call may check 100 orders). A result without any time sorts
+ * as the oldest: it is never current, but a variant result still counts.
  */
-export function currentResult(
-  observations: readonly Observation[],
-  group: LabCodes,
-  now: Date,
-  days = CURRENT_DAYS,
-): Observation | undefined {
-  const latest = finalResults(observations, group).find((o) => effectiveTime(o)! <= now.getTime());
-  return latest !== undefined && now.getTime() - effectiveTime(latest)! <= days * DAY_MS ? latest : undefined;
+export function indexObservations(observations: readonly Observation[]): ObservationIndex {
+  const byCode = new Map<string, TimedResult[]>();
+  for (const observation of observations) {
+    if (!FINAL_STATUSES.includes(observation.status)) continue;
+    const at = effectiveTime(observation) ?? -Infinity;
+    for (const code of new Set(codesOf(observation.code, SYSTEM.loinc))) {
+      const list = byCode.get(code) ?? [];
+      list.push({ observation, at });
+      byCode.set(code, list);
+    }
+  }
+  const memo = new Map<LabCodes, TimedResult[]>();
+  return {
+    results(group) {
+      const known = memo.get(group);
+      if (known) return known;
+      const merged = [...new Set(group.loinc.flatMap((code) => byCode.get(code) ?? []))].sort((a, b) =>
+        a.at === b.at ? 0 : b.at > a.at ? 1 : -1,
+      );
+      memo.set(group, merged);
+      return merged;
+    },
+  };
+}
+
+/**
+ * The most recent result of the group not dated after `now`, if it was taken within `days` of it:
+ * an older one says nothing about today, so the fact stays unknown (never an older value instead).
+ */
+export function currentResult(index: ObservationIndex, group: LabCodes, now: Date, days = CURRENT_DAYS): Observation | undefined {
+  const latest = index.results(group).find((r) => r.at <= now.getTime());
+  return latest !== undefined && now.getTime() - latest.at <= days * DAY_MS ? latest.observation : undefined;
 }
 
 /** A finite number within [min, max], or undefined. */
 export const inRange = (value: number | undefined, min: number, max = Number.MAX_VALUE): number | undefined =>
   value !== undefined && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 
-/** The unit of a quantity: its UCUM code, else its unit text. */
-export const unitOf = (quantity: Quantity | undefined) => quantity?.code ?? quantity?.unit;
-
-/** A quantity in the fact's unit, where UCUM gives the factor; any other unit leaves it unknown. */
-export function inUnits(quantity: Quantity | undefined, factors: UnitFactors): number | undefined {
-  if (quantity?.value === undefined) return undefined;
-  const factor = lookup(factors, unitOf(quantity));
-  return factor === undefined ? undefined : inRange(Number((quantity.value * factor).toFixed(6)), 0);
+/** A reading rounded to 6 decimals (a converted 1.8 K/uL is 1800, not 1800.0000000000002), finite and not negative. */
+function cleaned(reading: Reading): Reading | undefined {
+  const value = inRange(Number(reading.value.toFixed(6)), 0);
+  return value === undefined ? undefined : { ...reading, value };
 }
 
-/** The result's own upper limit of normal, in the result's own unit. */
+/**
+ * A quantity in the UCUM unit `unit`: its unit read as a UCUM code (units.ts) and converted by the
+ * UCUM library's factor; a unit of another kind, or one not known, leaves it unknown.
+ */
+export function readingIn(quantity: Quantity | undefined, unit: string): Reading | undefined {
+  const reading = readingOf(quantity);
+  const from = ucumOf(quantity);
+  const factor = from === undefined ? undefined : unitFactor(from, unit);
+  return reading === undefined || factor === undefined ? undefined : cleaned(scaled(reading, factor));
+}
+
+/**
+ * A range bound in the result's own unit: a bound without a unit takes the value's; a bound in
+ * another unit of the same kind is converted (mg/L into mg/dL); anything else is not read.
+ */
+function boundInValueUnit(bound: Quantity | undefined, value: Quantity | undefined): number | undefined {
+  if (bound?.value === undefined || bound.comparator !== undefined || !Number.isFinite(bound.value)) return undefined;
+  const boundUnit = bound.code ?? bound.unit;
+  const valueUnit = value?.code ?? value?.unit;
+  if (boundUnit === undefined || boundUnit === valueUnit) return bound.value;
+  const [from, to] = [ucumOf(bound), ucumOf(value)];
+  const factor = from === undefined || to === undefined ? undefined : unitFactor(from, to);
+  return factor === undefined ? undefined : bound.value * factor;
+}
+
+/** The result's own upper limit of normal, in the result's unit; a range given only as text has none. */
 function upperLimit(observation: Observation): number | undefined {
   const high = observation.referenceRange?.find((r) => r.high?.value !== undefined)?.high;
-  const unit = unitOf(observation.valueQuantity);
-  return high?.value !== undefined && high.value > 0 && unit !== undefined && unitOf(high) === unit ? high.value : undefined;
+  const limit = boundInValueUnit(high, observation.valueQuantity);
+  return limit !== undefined && limit > 0 ? limit : undefined;
 }
 
 function lowerLimit(observation: Observation): number | undefined {
   const low = observation.referenceRange?.find((r) => r.low?.value !== undefined)?.low;
-  const unit = unitOf(observation.valueQuantity);
-  return low?.value !== undefined && unit !== undefined && unitOf(low) === unit ? low.value : undefined;
+  return boundInValueUnit(low, observation.valueQuantity);
 }
 
-/** The result divided by the upper limit of normal of its own reference range; no range, no ratio. */
-export function timesUpperLimit(observation: Observation | undefined): number | undefined {
-  const value = observation?.valueQuantity?.value;
+/** The result divided by the upper limit of normal of its own reference range (a bounded result stays bounded); no range, no ratio. */
+export function timesUpperLimit(observation: Observation | undefined): Reading | undefined {
+  const reading = readingOf(observation?.valueQuantity);
   const limit = observation && upperLimit(observation);
-  return value === undefined || limit === undefined ? undefined : inRange(Number((value / limit).toFixed(6)), 0);
+  return reading === undefined || limit === undefined ? undefined : cleaned(scaled(reading, 1 / limit));
 }
 
 export type Interpretation = 'normal' | 'high' | 'low' | 'abnormal';
@@ -86,7 +135,7 @@ export type Interpretation = 'normal' | 'high' | 'low' | 'abnormal';
 export function interpretationOf(observation: Observation): Interpretation | undefined {
   const codes = (observation.interpretation ?? [])
     .flatMap(codings)
-    .filter((c) => c.system === SYSTEM.interpretation)
+    .filter((c) => systemOf(c.system) === SYSTEM.interpretation)
     .map((c) => c.code ?? '');
   if (codes.some((c) => INTERPRETATION.high.includes(c))) return 'high';
   if (codes.some((c) => INTERPRETATION.low.includes(c))) return 'low';
@@ -100,9 +149,9 @@ export function aboveRange(observation: Observation): boolean | undefined {
   const said = interpretationOf(observation);
   if (said === 'high' || said === 'abnormal') return true;
   if (said === 'normal' || said === 'low') return false;
-  const value = observation.valueQuantity?.value;
+  const reading = readingOf(observation.valueQuantity);
   const limit = upperLimit(observation);
-  return value === undefined || limit === undefined ? undefined : value > limit;
+  return reading === undefined || limit === undefined ? undefined : readingAbove(reading, limit);
 }
 
 /** Below its reference range (true), within or above it (false), or unknown: by interpretation first. */
@@ -110,7 +159,7 @@ export function belowRange(observation: Observation): boolean | undefined {
   const said = interpretationOf(observation);
   if (said === 'low' || said === 'abnormal') return true;
   if (said === 'normal' || said === 'high') return false;
-  const value = observation.valueQuantity?.value;
+  const reading = readingOf(observation.valueQuantity);
   const limit = lowerLimit(observation);
-  return value === undefined || limit === undefined ? undefined : value < limit;
+  return reading === undefined || limit === undefined ? undefined : readingBelow(reading, limit);
 }

@@ -1,6 +1,7 @@
 import type { CodeableConcept, FhirResource } from 'fhir/r4';
 import { describeSchemaErrors, isObject, type FieldProblem } from '../../core/index.js';
 import * as readable from './generated/validate-fhir-read-subset.cjs';
+import { SYSTEM_BY_OID } from './codes.js';
 import { lookup } from './lookup.js';
 
 /**
@@ -62,18 +63,28 @@ export function unreadable(
 
 export const codings = (concept: CodeableConcept | undefined) => concept?.coding ?? [];
 
+/** A code system's URI, whether a coding names it by URI or by its OID (`urn:oid:2.16.840.1.113883.6.1` is LOINC). */
+export const systemOf = (system: string | undefined): string | undefined => lookup(SYSTEM_BY_OID, system) ?? system;
+
+/** The codes of `system` (by URI or OID) among every coding of a concept. */
+export const codesOf = (concept: CodeableConcept | undefined, system: string): string[] =>
+  codings(concept)
+    .filter((c) => c.code !== undefined && systemOf(c.system) === system)
+    .map((c) => c.code!);
+
+/** Whether any coding of the concept, not only the first, has one of `codes` under `system` (URI or OID). */
 export function hasCode(concept: CodeableConcept | undefined, system: string, codes: readonly string[]): boolean {
-  return codings(concept).some((c) => c.system === system && c.code !== undefined && codes.includes(c.code));
+  return codesOf(concept, system).some((code) => codes.includes(code));
 }
 
-/** The first code of `system` that `table` knows, and what the table says of it. */
+/** The first code of `system` (URI or OID) that `table` knows, and what the table says of it. */
 export function lookupCode<V>(
   concept: CodeableConcept | undefined,
   system: string,
   table: Readonly<Record<string, V>>,
 ): V | undefined {
   for (const coding of codings(concept)) {
-    if (coding.system !== system) continue;
+    if (systemOf(coding.system) !== system) continue;
     const found = lookup(table, coding.code);
     if (found !== undefined) return found;
   }

@@ -9,7 +9,9 @@ import { RULES_DIR } from '../../../scripts/knowledge-base/rule-files.js';
 /**
  * A card as the CDS Hooks service sends it is its words (card-text.ts, which the review console shows
  * as they are) plus what ties it to one EHR call (uuid) and one draft order (the FHIR resources of
- * its suggestions): nothing in cards.ts changes what a card says.
+ * its suggestions, and what a suggestion changes in the draft beyond the dose): nothing in cards.ts
+ * changes what a card says. The draft here is one a dose change leaves as it is (a 100 mg tablet,
+ * no dispense request), so its cards add nothing.
  */
 
 const draftOrder: MedicationRequest = {
@@ -18,7 +20,9 @@ const draftOrder: MedicationRequest = {
   status: 'draft',
   intent: 'order',
   subject: { reference: 'Patient/example' },
-  medicationCodeableConcept: { text: 'imatinib 400 mg oral tablet' },
+  medicationCodeableConcept: {
+    coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '403878', display: 'imatinib 100 MG Oral Tablet' }],
+  },
 };
 const call = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', patientId: 'example' };
 

@@ -2,7 +2,8 @@ import type { MedicationRequest } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { INDICATOR_RANK } from '../../../functions/core/index.js';
 import { answerCdsCall } from '../../../functions/adapters/cds-hooks/cds-answer.js';
-import { imatinibDraftOrders } from '../../../functions/adapters/cds-hooks/cds-service.js';
+import { imatinibDraftOrders, PREFETCH } from '../../../functions/adapters/cds-hooks/cds-service.js';
+import { resolvePrefetch } from '../../../functions/adapters/cds-hooks/prefetch.js';
 import type { CdsRequest } from '../../../functions/adapters/cds-hooks/cds-request.js';
 import { serviceById } from '../../../functions/adapters/cds-hooks/services/index.js';
 import { loadEvent } from '../../support/events.js';
@@ -15,12 +16,15 @@ function sampleRequest(name: string): CdsRequest {
   return JSON.parse(loadEvent(name).body!) as CdsRequest;
 }
 
+/** The request's own prefetch, resolved as the service resolves it (every key sent: nothing is read). */
+const prefetched = (request: CdsRequest) => resolvePrefetch(request, PREFETCH, () => undefined);
+
 /** An order-sign service that checks the given orders (by default, every imatinib draft). */
-const call = (request: CdsRequest, orders: MedicationRequest[] = imatinibDraftOrders(request)) =>
+const call = async (request: CdsRequest, orders: MedicationRequest[] = imatinibDraftOrders(request)) =>
   answerCdsCall({
     service: { ...serviceById('imatinib-sm-order-sign')!, draftOrders: () => orders },
     request,
-    prefetch: request.prefetch ?? {},
+    prefetch: await prefetched(request),
     now: NOW,
   });
 
@@ -61,7 +65,7 @@ describe('answerCdsCall', () => {
     const { cards } = await answerCdsCall({
       service: serviceById('imatinib-sm-patient-view')!,
       request,
-      prefetch: request.prefetch!,
+      prefetch: await prefetched(request),
       now: NOW,
     });
 

@@ -3,6 +3,8 @@ import {
   FHIR_READ_DEFAULTS,
   fhirRead,
   FhirReadFailed,
+  fhirUrl,
+  pageUrl,
   type FhirReadOptions,
 } from '../../../functions/adapters/fhir/fhir-client.js';
 import type { FhirServer } from '../../../functions/adapters/fhir/fhir-server.js';
@@ -188,5 +190,38 @@ describe('fhirRead keeps the token on the server', () => {
 
     expect(error).toBeInstanceOf(FhirReadFailed);
     expect(`${error.message} ${error.stack ?? ''}`).not.toMatch(/fhir-access-token|127\.0\.0\.1|Patient\/p1/);
+  });
+});
+
+describe('URLs no id can change', () => {
+  const server: FhirServer = { base: 'https://fhir.ehr.test/r4', loopback: false };
+
+  it.each(['Patient/..', 'Patient/.', 'Patient/%2e%2e', 'Patient/%2E.', 'Observation/../Patient'])(
+    'builds no URL for %s, whose path parsing would change',
+    (relative) => {
+      expect(fhirUrl(server, relative)).toBeUndefined();
+    },
+  );
+
+  it('keeps a query that holds dots or slashes in the query', () => {
+    expect(fhirUrl(server, 'Observation?patient=..&code=a/b')?.pathname).toBe('/r4/Observation');
+  });
+
+  it('refuses to read a path-changing URL, and sends nothing', async () => {
+    const before = fhir.connections;
+
+    expect(await failureOf(fhirRead(loopbackEntry(), 'Patient/..', options()))).toBe('path-changed');
+    expect(fhir.connections).toBe(before);
+  });
+
+  it.each([
+    ['another host', 'https://elsewhere.test/r4/Observation?_offset=100', false],
+    ['another port', 'https://fhir.ehr.test:8443/r4/Observation?_offset=100', false],
+    ['a path outside the base', 'https://fhir.ehr.test/admin/Observation', false],
+    ['credentials', 'https://user:pw@fhir.ehr.test/r4/Observation', false],
+    ['the same server', 'https://fhir.ehr.test/r4/Observation?_offset=100', true],
+    ["the server's own paging endpoint", 'https://fhir.ehr.test/r4?_getpages=abc', true],
+  ])('follows a next link to %s only if it stays on the server', (_what, link, followed) => {
+    expect(pageUrl(server, link) !== undefined).toBe(followed);
   });
 });

@@ -21,6 +21,13 @@ const inputs = (extra: Partial<FhirInputs>): FhirInputs => ({
   now: new Date('2026-11-28T12:00:00Z'),
   ...extra,
 });
+/** Every medication list read whole and empty: the history holds no other imatinib. */
+const noOtherMedications = {
+  medicationRequests: read([]),
+  medicationStatements: read([]),
+  requestHistory: read([]),
+  statementHistory: read([]),
+};
 const condition = (code: string, clinical = 'active'): Condition => ({
   resourceType: 'Condition',
   subject,
@@ -424,16 +431,16 @@ describe('FHIR R4 to PatientFacts', () => {
       ['C96.21', 'ASM'],
       ['C94.30', 'MCL'],
     ])('reads ICD-10-CM %s as %s', (code, subtype) => {
-      expect(factsFromFhir(inputs({ conditions: [condition(code)] })).diagnosis).toEqual({ smSubtype: subtype });
+      expect(factsFromFhir(inputs({ conditions: read([condition(code)]) })).diagnosis).toEqual({ smSubtype: subtype });
     });
 
     it('leaves the subtype unknown for D47.02, which names none, and for two subtypes at once', () => {
-      expect(factsFromFhir(inputs({ conditions: [condition('D47.02')] })).diagnosis).toBeUndefined();
-      expect(factsFromFhir(inputs({ conditions: [condition('C96.21'), condition('C94.30')] })).diagnosis).toBeUndefined();
+      expect(factsFromFhir(inputs({ conditions: read([condition('D47.02')]) })).diagnosis).toBeUndefined();
+      expect(factsFromFhir(inputs({ conditions: read([condition('C96.21'), condition('C94.30')]) })).diagnosis).toBeUndefined();
     });
 
     it('ignores a resolved condition', () => {
-      expect(factsFromFhir(inputs({ conditions: [condition('C96.21', 'resolved')] })).diagnosis).toBeUndefined();
+      expect(factsFromFhir(inputs({ conditions: read([condition('C96.21', 'resolved')]) })).diagnosis).toBeUndefined();
     });
 
     it('lists the drugs taken now by the generic name of their RxNorm ingredient code, or by their name, imatinib and stopped ones aside', () => {
@@ -451,7 +458,10 @@ describe('FHIR R4 to PatientFacts', () => {
         }),
       );
 
-      expect(facts.medications).toEqual({ active: ["St. John's Wort 300 mg", 'levothyroxine 100 mcg', 'rifampin'] });
+      expect(facts.medications).toEqual({
+        active: ["St. John's Wort 300 mg", 'levothyroxine', 'levothyroxine 100 mcg', 'rifampin', "st john's wort"],
+        unidentified: [],
+      });
     });
 
     it("counts the drugs of the call's other draft orders as taken with imatinib, once the record's lists are known", () => {
@@ -463,6 +473,7 @@ describe('FHIR R4 to PatientFacts', () => {
 
       expect(factsFromFhir(inputs({ ...known, otherDraftOrders: drafted })).medications).toEqual({
         active: ['carbamazepine', 'carbamazepine 200 mg tablet', 'levothyroxine'],
+        unidentified: [],
       });
       // An unreadable record keeps the list unknown: the draft alone cannot say what else is taken.
       const unreadable = { medicationRequests: read([]), medicationStatements: { resources: [], unreadable: 1 } };
@@ -472,6 +483,7 @@ describe('FHIR R4 to PatientFacts', () => {
     it('reports no drugs, rather than unknown, when the lists came back empty; unknown when one could not be read', () => {
       expect(factsFromFhir(inputs({ medicationRequests: read([]), medicationStatements: read([]) })).medications).toEqual({
         active: [],
+        unidentified: [],
       });
       expect(
         factsFromFhir(inputs({ medicationRequests: read([]), medicationStatements: { resources: [], unreadable: 1 } }))
@@ -492,7 +504,9 @@ describe('FHIR R4 to PatientFacts', () => {
           (key) => readResources<Observation>(record[key], 'Observation').resources,
         ),
         medicationRequests: requests,
-        medicationStatements: { resources: [], unreadable: 0 },
+        medicationStatements: read([]),
+        requestHistory: requests,
+        statementHistory: read([]),
         order: requests.resources[0]!,
         otherDraftOrders: [],
         now,
@@ -512,7 +526,7 @@ describe('FHIR R4 to PatientFacts', () => {
       const active = medicationRequest({ code: '403879' }, dailyDosage(400), 'active', 'running');
 
       const course = factsFromFhir(
-        inputs({ order: { ...active, authoredOn: '2025-11-28' }, observations: history, now }),
+        inputs({ order: { ...active, authoredOn: '2025-11-28' }, observations: history, now, ...noOtherMedications }),
       ).treatmentCourse;
 
       expect(course).toEqual({ monthsOnImatinib: 12, current: { urinaryNMethylhistamine: 1.8 } });
@@ -527,7 +541,8 @@ describe('FHIR R4 to PatientFacts', () => {
       const active = medicationRequest({ code: '403879' }, dailyDosage(400), 'active', 'running');
 
       const course = (authoredOn: string) =>
-        factsFromFhir(inputs({ order: { ...active, authoredOn }, observations: history, now })).treatmentCourse;
+        factsFromFhir(inputs({ order: { ...active, authoredOn }, observations: history, now, ...noOtherMedications }))
+          .treatmentCourse;
 
       expect(course('2025-11-28')).toMatchObject({ baseline: { serumTryptaseNgMl: 140 }, current: { serumTryptaseNgMl: 60 } });
       // A start with a time is exact: a sample taken after it is on treatment, so not a baseline.
@@ -543,7 +558,7 @@ describe('FHIR R4 to PatientFacts', () => {
       const active = medicationRequest({ code: '403879' }, dailyDosage(400), 'active', 'running');
 
       const course = factsFromFhir(
-        inputs({ order: { ...active, authoredOn: '2025-11-28' }, observations: history, now }),
+        inputs({ order: { ...active, authoredOn: '2025-11-28' }, observations: history, now, ...noOtherMedications }),
       ).treatmentCourse;
 
       expect(course).toMatchObject({ baseline: { serumTryptaseNgMl: 140 }, current: { serumTryptaseNgMl: 60 } });
