@@ -626,6 +626,24 @@ describe('CDS Hooks request validation', () => {
     expect(bodyOf<{ errors: { path: string }[] }>(result).errors.map((e) => e.path)).toContain(path);
   });
 
+  const hooks = ['cds-hooks.order-select-kit-d816v', 'cds-hooks.order-sign-fip1l1-pdgfra', 'cds-hooks.patient-view-on-imatinib'];
+  it.each(hooks.flatMap((name) => ['.', '..', 'pt/4821', '../Patient', 'p'.repeat(65), ''].map((id) => [name, id])))(
+    'answers %s with 400 naming $.context.patientId when it is %j, reading nothing',
+    async (name, patientId) => {
+      const before = fhir.connections;
+      const event = await signedEvent(name, (b) => {
+        withoutPrefetchIn(b, fhir.url);
+        b.context.patientId = patientId;
+      });
+
+      const result = await invoke(event, lambdaContext());
+
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf<{ errors: { path: string }[] }>(result).errors.map((e) => e.path)).toEqual(['$.context.patientId']);
+      expect(fhir.connections).toBe(before);
+    },
+  );
+
   it('answers 404 for a service it does not offer, and 405 for a GET on a service', async () => {
     const unknown = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra');
     unknown.rawPath = '/cds-services/warfarin-dosing';
