@@ -23,8 +23,11 @@ export interface SigningKey {
   publicJwk: JWK;
 }
 
-/** How the server answers JWKS requests: with the keys, with a 500, or not at all. */
-export type JwksBehaviour = 'serve' | 'fail' | 'hang';
+/**
+ * How the server answers JWKS requests: with the keys, with a 500, not at all, with the keys padded
+ * past 64 KB, or with JSON that is not a key set.
+ */
+export type JwksBehaviour = 'serve' | 'fail' | 'hang' | 'huge' | 'not-a-key-set';
 
 export interface JwksServer {
   /** URL of the served JWKS, `http://127.0.0.1:<port>/.well-known/jwks.json`. */
@@ -35,6 +38,8 @@ export interface JwksServer {
   /** How many times the JWKS has been requested. */
   readonly jwksRequests: number;
   setBehaviour(behaviour: JwksBehaviour): void;
+  /** Adds a key to the served JWKS (a key rotation). */
+  publish(key: SigningKey): void;
   /**
    * A token as the sandbox makes it. `claims` and `header` override the defaults; an override of
    * `undefined` removes that member. `key` signs (the ES384 key by default); its alg and kid go into
@@ -73,7 +78,12 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
   const now = options.now ?? Date.now;
   const issuer = options.issuer ?? SANDBOX_ISSUER;
   const [es384, rs256] = await Promise.all([newSigningKey('ES384', 'sandbox-es384'), newSigningKey('RS256', 'sandbox-rs256')]);
-  const body = JSON.stringify({ keys: [es384.publicJwk, rs256.publicJwk] });
+  const published = [es384.publicJwk, rs256.publicJwk];
+  const bodies: Record<Exclude<JwksBehaviour, 'fail' | 'hang'>, () => string> = {
+    serve: () => JSON.stringify({ keys: published }),
+    huge: () => JSON.stringify({ keys: published, padding: 'x'.repeat(64 * 1024) }),
+    'not-a-key-set': () => JSON.stringify({ error: 'maintenance' }),
+  };
   let behaviour: JwksBehaviour = 'serve';
   let jwksRequests = 0;
 
@@ -84,8 +94,11 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
     }
     jwksRequests++;
     if (behaviour === 'hang') return;
-    if (behaviour === 'fail') response.writeHead(500).end();
-    else response.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+    if (behaviour === 'fail') return response.writeHead(500).end();
+    const body = bodies[behaviour]();
+    // Written in two parts, so it goes chunked, without a Content-Length to judge it by.
+    response.writeHead(200, { 'Content-Type': 'application/json' }).write(body.slice(0, 10));
+    response.end(body.slice(10));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -100,6 +113,9 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
     },
     setBehaviour(next) {
       behaviour = next;
+    },
+    publish(key) {
+      published.push(key.publicJwk);
     },
     async signToken(claims = {}, header = {}, key = es384) {
       const iat = Math.floor(now() / 1000);
