@@ -6,7 +6,7 @@ import { evaluate, ruleKinds } from '../../functions/core/index.js';
 import { factsFromFhir } from '../../functions/adapters/fhir/fhir-to-facts.js';
 import { readResources, resourcesOf } from '../../functions/adapters/fhir/resources.js';
 import { bodyOf, lambdaContext, loadEvent, withoutPrefetch as withoutPrefetchIn, type Invoke } from '../support/events.js';
-import { CDS_BASE_URL as BASE } from '../support/cds-handler.js';
+import { CDS_BASE_URL as BASE, signedSampleEvent } from '../support/cds-handler.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { newSigningKey, SANDBOX_ISSUER, startJwksServer, unsignedToken, type JwksServer } from '../support/jwks-server.js';
 import { schemaValidator } from '../support/schemas.js';
@@ -29,16 +29,8 @@ let warn: MockInstance;
 type MutableEvent = HttpEvent & { headers: Record<string, string>; body?: string; rawPath: string };
 
 /** A sample event, its body changed by `edit`, signed the way the public sandbox signs calls. */
-async function signedEvent(name: string, edit: (body: any) => void = () => undefined, token?: string): Promise<MutableEvent> {
-  const event = loadEvent<MutableEvent>(name);
-  if (event.body) {
-    const body = JSON.parse(event.body);
-    edit(body);
-    event.body = JSON.stringify(body);
-  }
-  event.headers.authorization = `Bearer ${token ?? (await jwks.signToken({ aud: `${BASE}${event.rawPath}` }))}`;
-  return event;
-}
+const signedEvent = (name: string, edit?: (body: any) => void, token?: string): Promise<MutableEvent> =>
+  signedSampleEvent(jwks, name, edit, token);
 
 const cardsOf = (result: { body: string }) => bodyOf<{ cards: Card[] }>(result as never).cards;
 const ruleIdsOf = (cards: Card[]) => cards.map((c) => c.source.topic?.code ?? 'missing-facts');

@@ -82,7 +82,17 @@ function withDailyDose(order: MedicationRequest, dailyDoseMg: number): Medicatio
 /** What a card needs to know of the call it answers. */
 export interface CardContext {
   hookInstance: string;
-  patientId: string;
+  /** The imatinib orders the call checks, in the order of the request. */
+  orders: readonly MedicationRequest[];
+}
+
+/**
+ * An order as a card uuid names it: its `id`, else its place among the call's orders ("#0", "#1":
+ * no FHIR id holds "#"), so that two drafts without an id never share a card, and a retried call,
+ * whose drafts come in the same order, gets the same uuids.
+ */
+function orderName(order: MedicationRequest, call: CardContext): string {
+  return order.id ?? `#${call.orders.indexOf(order)}`;
 }
 
 /**
@@ -108,7 +118,7 @@ function suggestionsFor(finding: Finding, order: MedicationRequest, cardUuid: st
  * then one card however many imatinib orders the draft holds.
  */
 export function cardFor(finding: Finding, order: MedicationRequest, call: CardContext): Card {
-  const uuid = stableUuid(call.hookInstance, finding.category === 'order-check' ? (order.id ?? '') : '', finding.ruleId);
+  const uuid = stableUuid(call.hookInstance, finding.category === 'order-check' ? orderName(order, call) : '', finding.ruleId);
   const { summary, detail, indicator, source, overrideReasons } = cardOfFinding(finding);
   const suggestions = suggestionsFor(finding, order, uuid);
   return {

@@ -77,7 +77,7 @@ export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
   const record = recordOf(request, prefetch);
   const orders = ordersOf(call, record);
   const drafts = draftMedicationRequests(request);
-  const context: CardContext = { hookInstance: request.hookInstance, patientId: request.context.patientId };
+  const context: CardContext = { hookInstance: request.hookInstance, orders };
   const cards = new Map<string, Card>();
   const results: EvaluationResult[] = [];
   for (const order of orders) {

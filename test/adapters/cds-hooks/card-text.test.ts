@@ -20,7 +20,7 @@ const draftOrder: MedicationRequest = {
   subject: { reference: 'Patient/example' },
   medicationCodeableConcept: { text: 'imatinib 400 mg oral tablet' },
 };
-const call = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', patientId: 'example' };
+const call = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', orders: [draftOrder] };
 
 /** A service card as the console shows it: each suggestion by its label and its action's description. */
 function asShown({ uuid: _uuid, suggestions, ...card }: Card) {
