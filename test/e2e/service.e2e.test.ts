@@ -29,6 +29,8 @@ beforeAll(async () => {
     CDS_JWT_VERIFICATION: 'on',
     CDS_TRUSTED_ISSUERS: JSON.stringify([{ iss: SANDBOX_ISSUER, jwksUrl: jwks.jwksUrl, fhirServers: [fhir.url] }]),
     CDS_PUBLIC_BASE_URL: baseUrl,
+    // No state table: serverless.yml would name the deployed one, which is not here.
+    CDS_STATE_TABLE: '',
   }));
 }, 120_000);
 
