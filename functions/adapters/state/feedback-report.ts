@@ -52,7 +52,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
 /** Whether `value` is a calendar day written YYYY-MM-DD. */
-export const isDay = (value: string) => DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+export function isDay(value: string): boolean {
+  const time = DAY.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+  return Number.isFinite(time) && new Date(time).toISOString().startsWith(value);
+}
 
 /** The days from `since` to `until`, both included. */
 export function daysBetween(since: string, until: string): string[] {
@@ -97,6 +100,21 @@ export function reportOf(dayItems: readonly Item[], since: string, until: string
 /** Reads the counters of `since`..`until` from `table` (one BatchGetItem per 100 days). */
 export async function readFeedbackReport(table: StateTable, since: string, until: string): Promise<FeedbackReport> {
   return reportOf(await table.getMany(daysBetween(since, until).map(dayKey)), since, until);
+}
+
+/** The override rate with its denominator, as people read it: "41.7% (50 of 120)". */
+export function overrideRateText(fates: Pick<CardFates, 'overrideRate' | 'overridden' | 'overrideRateDenominator'>): string {
+  if (fates.overrideRate === null) return 'none shown';
+  return `${(fates.overrideRate * 100).toFixed(1)}% (${fates.overridden} of ${fates.overrideRateDenominator})`;
+}
+
+/** The `most` commonest override reasons with their counts, commonest first: "benefit-outweighs-risk 30, none 8". */
+export function topReasonsText(reasons: Readonly<Record<string, number>>, most = 3): string {
+  return Object.entries(reasons)
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+    .slice(0, most)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
 }
 
 /** The report when no state table is configured: nothing is kept. */
