@@ -22,7 +22,11 @@ export interface LocalDynamo {
 
 export const LOCAL_REGION = 'eu-west-1';
 
-export async function startLocalDynamo(tableName = 'imatinib-sm-cds-local-state'): Promise<LocalDynamo> {
+/** Starts it, with the state table `tableName` (the one `env` names) and, laid out alike, `otherTables`. */
+export async function startLocalDynamo(
+  tableName = 'imatinib-sm-cds-local-state',
+  otherTables: readonly string[] = [],
+): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -31,14 +35,16 @@ export async function startLocalDynamo(tableName = 'imatinib-sm-cds-local-state'
     region: LOCAL_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
-    }),
-  );
+  for (const name of [tableName, ...otherTables]) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+      }),
+    );
+  }
   return {
     endpoint,
     tableName,

@@ -40,14 +40,20 @@ const DAY_TWO = new Date('2026-03-03T16:00:00Z');
 
 beforeAll(async () => {
   const recorder = cardRecorder(stateTable(localDynamo().tableName));
-  const shown = (version: string, now: Date, cards: [string, string, string][]) =>
-    recorder.recordShown({
+  /** The call each card was shown in (one per answer). */
+  const callOf = new Map<string, string>();
+  const shown = (version: string, now: Date, cards: [string, string, string][]) => {
+    const call = `call-${version}-${now.getTime()}`;
+    for (const [uuid] of cards) callOf.set(uuid, call);
+    return recorder.recordShown({
+      call,
       caller: 'https://ehr.example.org',
       service: 'imatinib-sm-order-sign',
       knowledgeBaseVersion: version,
       cards: cards.map(([uuid, topic, indicator]) => ({ uuid, topic, indicator })),
       now,
     });
+  };
   await shown('2.0.0', DAY_ONE, [
     ['c1', 'rule-a', 'warning'],
     ['c2', 'rule-b', 'critical'],
@@ -63,7 +69,13 @@ beforeAll(async () => {
       caller: 'https://ehr.example.org',
       service: 'imatinib-sm-order-sign',
       entries: [
-        { card, outcome, ...(overrideReason ? { overrideReason } : {}), acceptedSuggestions: outcome === 'accepted' ? 1 : 0 },
+        {
+          card,
+          call: callOf.get(card)!,
+          outcome,
+          ...(overrideReason ? { overrideReason } : {}),
+          acceptedSuggestions: outcome === 'accepted' ? 1 : 0,
+        },
       ],
       now: DAY_TWO,
     });

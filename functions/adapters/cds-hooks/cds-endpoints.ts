@@ -11,7 +11,7 @@ import type { CardRecorder } from '../state/card-records.js';
 import { StateStoreUnavailable } from '../state/state-table.js';
 import { callerIssuerOf, verifiedCallerOf } from './auth/ehr-auth.js';
 import { answerCdsCall } from './cds-answer.js';
-import type { Card } from './cards.js';
+import { callIdOf, type Card } from './cards.js';
 import { draftMedications, type CdsService } from './cds-service.js';
 import { checkCdsRequest, type CdsRequest } from './cds-request.js';
 import type { FhirServerTrust } from './fhir-server-trust.js';
@@ -78,6 +78,7 @@ function unavailableDetail(error: PrefetchUnavailable): string {
 async function recordCards(recorder: CardRecorder, service: CdsService, cards: readonly Card[], context: Context) {
   try {
     const { recorded, repeated } = await recorder.recordShown({
+      call: callIdOf(cards[0]!.uuid),
       caller: callerIssuerOf(context),
       service: service.definition.id,
       knowledgeBaseVersion: knowledgeBaseInfo.version,

@@ -8,6 +8,7 @@ import type { CardOutcome, CardRecorder } from '../state/card-records.js';
 import { StateStoreUnavailable } from '../state/state-table.js';
 import { callerIssuerOf } from './auth/ehr-auth.js';
 import { OVERRIDE_REASON_CODES, OVERRIDE_REASON_SYSTEM } from './card-text.js';
+import { callIdOf } from './cards.js';
 import { serviceOf, UUID } from './cds-endpoints.js';
 import { checkCdsFeedback, type CdsFeedback } from './cds-request.js';
 
@@ -35,6 +36,7 @@ function keptReasonOf(entry: FeedbackEntry): string {
 /** An entry as it is kept: outcome, reason code and a count; never the comment or the suggestion ids. */
 const outcomeOf = (entry: FeedbackEntry): CardOutcome => ({
   card: entry.card,
+  call: callIdOf(entry.card),
   outcome: entry.outcome,
   ...(entry.outcome === 'overridden' ? { overrideReason: keptReasonOf(entry) } : {}),
   acceptedSuggestions: entry.acceptedSuggestions?.length ?? 0,

@@ -5,10 +5,11 @@ import type { Item } from './state-table.js';
  * and for how long"), in one place for the function that writes them and the report that reads
  * them. No Node built-in and no SDK here: the review console reads the report's types too.
  *
- * - `card#<card uuid>`: one card shown: service, rule id (its `topic`), indicator, knowledge-base
- *   version, day, the issuer that was shown it, and once feedback arrives its outcome, override
- *   reason code and number of accepted suggestions. The card uuid is a hash (cards.ts) of the
- *   hookInstance, the order and the rule: neither is kept in clear.
+ * - `call#<call id>`: the cards of one answer, written once. The call id is the first half of its
+ *   cards' uuids, a hash of the hookInstance (cards.ts): the hookInstance itself is not kept. It
+ *   holds the service, the issuer the cards were shown to, the knowledge-base version and the day,
+ *   and per card (attributes named `<what>|<card uuid>`) its rule id and indicator, and once
+ *   feedback arrives its outcome, override reason code, number of accepted suggestions and day.
  * - `day#<YYYY-MM-DD>`: the counters of the cards shown that day, one number per rule,
  *   knowledge-base version and metric, added to atomically as cards and feedback arrive; feedback
  *   counts on the day its card was shown, so a day's rates share one denominator.
@@ -24,23 +25,21 @@ export const MISSING_FACTS_TOPIC = '*missing-facts';
 export const NO_REASON = 'none';
 export const OTHER_REASON = 'other';
 
-export const cardKey = (cardUuid: string) => `card#${cardUuid}`;
+export const callKey = (callId: string) => `call#${callId}`;
 export const dayKey = (day: string) => `day#${day}`;
 
-/** The attributes of a card item, by name. */
-export const CARD = Object.freeze({
-  uuid: 'card',
+/** The attributes a call item holds once. */
+export const CALL = Object.freeze({
   service: 'service',
-  topic: 'ruleId',
-  indicator: 'indicator',
+  caller: 'caller',
   knowledgeBaseVersion: 'kbVersion',
   day: 'day',
-  caller: 'caller',
-  outcome: 'outcome',
-  overrideReason: 'overrideReason',
-  acceptedSuggestions: 'acceptedSuggestions',
-  feedbackDay: 'feedbackDay',
 } as const);
+
+/** What a call item holds per card, under `<what>|<card uuid>`. */
+export type CardAttribute = 'rule' | 'indicator' | 'outcome' | 'reason' | 'suggestions' | 'feedbackDay';
+export const CARD_ATTRIBUTES: readonly CardAttribute[] = ['rule', 'indicator', 'outcome', 'reason', 'suggestions', 'feedbackDay'];
+export const cardAttribute = (what: CardAttribute, cardUuid: string) => `${what}|${cardUuid}`;
 
 /** Numbers kept per rule, knowledge-base version and day. */
 export type Metric = 'shown' | 'accepted' | 'overridden' | 'suggestions';

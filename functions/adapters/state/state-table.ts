@@ -221,9 +221,10 @@ export function stateTable(name: string): StateTable {
       return answer && answer.Item ? itemOf(answer.Item) : undefined;
     },
     async getMany(pks) {
-      const items: Item[] = [];
-      for (let start = 0; start < pks.length; start += BATCH_GET_KEYS) {
-        let keys = pks.slice(start, start + BATCH_GET_KEYS).map(key);
+      // Batches are read side by side; each asks again for the keys DynamoDB left unprocessed.
+      const batch = async (first: number): Promise<Item[]> => {
+        const items: Item[] = [];
+        let keys = pks.slice(first, first + BATCH_GET_KEYS).map(key);
         for (let round = 0; keys.length > 0; round++) {
           if (round === BATCH_GET_ROUNDS) throw new StateStoreUnavailable('UnprocessedKeys');
           // Keys come back unprocessed when the table is throttled: wait a little longer each round.
@@ -235,8 +236,10 @@ export function stateTable(name: string): StateTable {
           items.push(...(answer.Responses?.[name] ?? []).map(itemOf));
           keys = (answer.UnprocessedKeys?.[name]?.Keys ?? []) as typeof keys;
         }
-      }
-      return items;
+        return items;
+      };
+      const firsts = Array.from({ length: Math.ceil(pks.length / BATCH_GET_KEYS) }, (_, i) => i * BATCH_GET_KEYS);
+      return (await Promise.all(firsts.map(batch))).flat();
     },
   };
 }
