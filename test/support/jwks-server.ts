@@ -10,6 +10,8 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWT
  */
 
 export const JWKS_PATH = '/.well-known/jwks.json';
+/** Where the `redirect` behaviour sends JWKS requests, and serves the keys. */
+const MOVED_PATH = '/moved/jwks.json';
 
 /** The sandbox's issuer and client id. */
 export const SANDBOX_ISSUER = 'https://sandbox.cds-hooks.org';
@@ -25,9 +27,9 @@ export interface SigningKey {
 
 /**
  * How the server answers JWKS requests: with the keys, with a 500, not at all, with the keys padded
- * past 64 KB, or with JSON that is not a key set.
+ * past 64 KB, with JSON that is not a key set, or with a redirect to the keys at another path.
  */
-export type JwksBehaviour = 'serve' | 'fail' | 'hang' | 'huge' | 'not-a-key-set';
+export type JwksBehaviour = 'serve' | 'fail' | 'hang' | 'huge' | 'not-a-key-set' | 'redirect';
 
 export interface JwksServer {
   /** URL of the served JWKS, `http://127.0.0.1:<port>/.well-known/jwks.json`. */
@@ -79,7 +81,7 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
   const issuer = options.issuer ?? SANDBOX_ISSUER;
   const [es384, rs256] = await Promise.all([newSigningKey('ES384', 'sandbox-es384'), newSigningKey('RS256', 'sandbox-rs256')]);
   const published = [es384.publicJwk, rs256.publicJwk];
-  const bodies: Record<Exclude<JwksBehaviour, 'fail' | 'hang'>, () => string> = {
+  const bodies: Record<Exclude<JwksBehaviour, 'fail' | 'hang' | 'redirect'>, () => string> = {
     serve: () => JSON.stringify({ keys: published }),
     huge: () => JSON.stringify({ keys: published, padding: 'x'.repeat(64 * 1024) }),
     'not-a-key-set': () => JSON.stringify({ error: 'maintenance' }),
@@ -88,6 +90,10 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
   let jwksRequests = 0;
 
   const server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === MOVED_PATH) {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(bodies.serve());
+      return;
+    }
     if (request.method !== 'GET' || request.url !== JWKS_PATH) {
       response.writeHead(404).end();
       return;
@@ -95,6 +101,7 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
     jwksRequests++;
     if (behaviour === 'hang') return;
     if (behaviour === 'fail') return response.writeHead(500).end();
+    if (behaviour === 'redirect') return response.writeHead(302, { Location: MOVED_PATH }).end();
     const body = bodies[behaviour]();
     // Written in two parts, so it goes chunked, without a Content-Length to judge it by.
     response.writeHead(200, { 'Content-Type': 'application/json' }).write(body.slice(0, 10));

@@ -371,6 +371,7 @@ describe('a JWKS outage', () => {
   it.each([
     ['a JWKS larger than 64 KB', 'huge'],
     ['an answer that is not a key set', 'not-a-key-set'],
+    ['a redirect, even to the same server (never followed)', 'redirect'],
   ] as const)('refuses tokens when the first fetch brings %s', async (_what, behaviour) => {
     ehr.setBehaviour(behaviour);
 
