@@ -357,6 +357,7 @@ describe('a state store that cannot be reached', () => {
     const result = await invoke(event, lambdaContext());
 
     expect(result.statusCode).toBe(503);
+    expect(result.headers['Retry-After']).toBe('1');
     expect(bodyOf(result).detail).toBe('The service cannot answer just now; try again shortly.');
     expect(logged).toContainEqual([
       'state store unavailable: call refused',
