@@ -19,6 +19,7 @@ import { readFeedbackReport, type CardFates, type FeedbackReport } from '../../f
 import { stateTable, type StateTable } from '../../functions/adapters/state/state-table.js';
 import { CDS_BASE_URL, signedCdsHandler, type CdsEvent, type SignedCdsHandler } from '../support/cds-handler.js';
 import { bodyOf, lambdaContext, loadEvent, type Invoke } from '../support/events.js';
+import { newSigningKey } from '../support/jwks-server.js';
 import { useLocalDynamo } from '../support/local-dynamo.js';
 
 /**
@@ -181,6 +182,20 @@ describe('replay protection in the state table', () => {
     expect(replayed.statusCode).toBe(401);
     expect(fresh.statusCode).toBe(200);
   }, 60_000);
+
+  it('writes nothing for a token whose signature fails: the token id is stored only once the token is verified', async () => {
+    const jti = randomUUID();
+    const forged = await cds.jwks.signToken(
+      { aud: `${CDS_BASE_URL}/cds-services/imatinib-sm-order-sign`, jti },
+      {},
+      await newSigningKey('ES384', cds.jwks.es384.kid),
+    );
+
+    const result = await cds.invoke(await cds.signed(ORDER_SIGN, undefined, forged), lambdaContext());
+
+    expect(result.statusCode).toBe(401);
+    expect(JSON.stringify(await localDynamo().scan())).not.toContain(jti);
+  });
 });
 
 describe('every card shown, and its fate, kept and counted', () => {
