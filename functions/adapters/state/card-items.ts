@@ -25,6 +25,7 @@ export const MISSING_FACTS_TOPIC = '*missing-facts';
 export const NO_REASON = 'none';
 export const OTHER_REASON = 'other';
 
+/** The keys of the two kinds of items (docs/security.md, "What is kept, and for how long"). */
 export const callKey = (callId: string) => `call#${callId}`;
 export const dayKey = (day: string) => `day#${day}`;
 

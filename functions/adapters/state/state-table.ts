@@ -31,6 +31,7 @@ const CLIENT_LIMITS = Object.freeze({ connectionTimeoutMs: 500, requestTimeoutMs
 const BATCH_GET_KEYS = 100;
 const BATCH_GET_ROUNDS = 8;
 
+/** CDS_STATE_TABLE is not a table name: the cold start fails, naming the setting. */
 export class StateTableSettingError extends Error {
   constructor(message: string) {
     super(message);
