@@ -11,10 +11,14 @@
  * - handler: the deployed Lambda bundle dist/lambda/evaluate.cjs on the sample events themselves;
  * - cdsOrderSign: a signed (ES384) order-sign call through dist/lambda/cds-hooks.cjs with EHR JWT
  *   verification on (scripts/bench/cds-order-sign.ts), the token signed outside the timed call;
+ * - jwtCheck and recordCards: on the hook's path with a state table (a local DynamoDB in a child
+ *   process, scripts/bench/feedback.ts), the JWT check as deployed (signature, then the token id's
+ *   conditional write) beside the recording of the sample order-sign answer's cards;
  * plus the bundle's cold start against a bare `node`, its size, resident memory growth over
- * 100,000 evaluate() calls (in a fresh process, scripts/bench/memory.ts), and the time of one large
- * CDS Hooks call: 100 imatinib drafts over a prefetch of 10,000 Observations (scripts/bench/
- * cds-many-drafts.ts; target 3 s).
+ * 100,000 evaluate() calls (in a fresh process, scripts/bench/memory.ts), the committee's feedback
+ * report over a year of counters of 2 million cards, against 2,000 cards and one day, and the time
+ * of one large CDS Hooks call: 100 imatinib drafts over a prefetch of 10,000 Observations
+ * (scripts/bench/cds-many-drafts.ts; target 3 s).
  *
  * Timings are per call (process.hrtime.bigint) after a warm-up, cycling through the mix; the
  * reference interpreter is timed in batches of 1,000 calls, since one call takes a few microseconds.
@@ -31,11 +35,15 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
+import type { Card } from '../functions/adapters/cds-hooks/cards.js';
+import { MISSING_FACTS_TOPIC } from '../functions/adapters/state/card-items.js';
+import type { ShownCard } from '../functions/adapters/state/card-records.js';
 import type { PatientFacts } from '../functions/core/index.js';
 import { measureColdStart, type ColdStart } from './bench/cold-start.js';
 import { loadReference } from '../test/reference/interpreter.js';
 import { measureManyDrafts, type ManyDrafts } from './bench/cds-many-drafts.js';
 import { cdsOrderSign } from './bench/cds-order-sign.js';
+import { benchState, HOSPITAL_CARDS, type BenchAnswer, type BenchState } from './bench/feedback.js';
 import { measureMemoryGrowth, type MemoryGrowth } from './bench/memory.js';
 import { loadSamples, type Sample, type SampleEvent } from './bench/sample-events.js';
 import { Samples, round } from './bench/stats.js';
@@ -52,6 +60,9 @@ const { evaluate } = (await import(LIBRARY)) as typeof import('../functions/core
 const reference = loadReference(path.join(ROOT, 'rules'));
 /** The signed event of the next cdsOrderSign call, made (and signed) outside the timed call. */
 const pending: SampleEvent[] = [];
+/** The next jwtCheck's token and recordCards' cards, made outside the timed call. */
+const pendingTokens: string[] = [];
+const pendingCards: BenchAnswer[] = [];
 const JSON_OUTPUT = process.argv.includes('--json');
 
 const WARMUP_MS = 500;
@@ -67,7 +78,7 @@ const writeResult = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-type ContestantName = 'stock' | 'evaluate' | 'reference' | 'handler' | 'cdsOrderSign';
+type ContestantName = 'stock' | 'evaluate' | 'reference' | 'handler' | 'cdsOrderSign' | 'jwtCheck' | 'recordCards';
 type LambdaHandler = (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>;
 
 interface Contestant {
@@ -194,6 +205,9 @@ interface Report {
   reference: Summary;
   handler: Summary;
   cdsOrderSign: Summary;
+  jwtCheck: Summary;
+  recordCards: Summary;
+  feedbackReport: { cards: number; yearMs: number; lightYearMs: number; dayMs: number };
   coldStart: ColdStart;
   cdsManyDrafts: ManyDrafts;
   bundleBytes: number;
@@ -227,7 +241,10 @@ function table(report: Report, notes: Notes): string {
     row('reference', report.reference, 3),
     row('handler', report.handler, 1),
     row('cdsOrderSign', report.cdsOrderSign, 1),
+    row('jwtCheck', report.jwtCheck, 1),
+    row('recordCards', report.recordCards, 1),
     '',
+    `  feedback report, p50: a year of ${fmt(report.feedbackReport.cards, 0)} cards ${fmt(report.feedbackReport.yearMs)} ms, of 2,000 cards ${fmt(report.feedbackReport.lightYearMs)} ms, one day ${fmt(report.feedbackReport.dayMs)} ms`,
     `  cold start (median of ${COLD_START_RUNS}): bundle ${fmt(report.coldStart.bundleMs)} ms, bare node ${fmt(report.coldStart.bareNodeMs)} ms`,
     `  bundle dist/lambda/evaluate.cjs: ${fmt(report.bundleBytes / 1024)} KB (${fmt(report.bundleBytes, 0)} bytes)`,
     `  resident memory growth over ${fmt(RSS_CALLS, 0)} evaluate() calls: ${fmt(report.rssGrowthMb, 2)} MB`,
@@ -240,6 +257,9 @@ function table(report: Report, notes: Notes): string {
     `    handler / evaluate, p50               ${fmt(r.handlerOverEvaluate!, 2)}x`,
     `    evaluate / reference, p50             ${fmt(r.evaluateOverReference!, 0)}x`,
     `    cdsOrderSign / handler, p50           ${fmt(r.cdsOrderSignOverHandler!, 1)}x`,
+    `    recordCards / jwtCheck, p50           ${fmt(r.recordCardsOverJwtCheck!, 2)}x`,
+    `    report, year of 2M / of 2k cards      ${fmt(r.feedbackReportHospitalOverLight!, 2)}x`,
+    `    report, year / one day                ${fmt(r.feedbackReportYearOverDay!, 1)}x`,
     `    evaluate p99 / p50                    ${fmt(r.evaluateP99OverP50!, 2)}`,
     `    handler p99 / p50                     ${fmt(r.handlerP99OverP50!, 2)}`,
     `    cold start minus bare node            ${fmt(r.coldStartOverheadMs!)} ms`,
@@ -261,7 +281,32 @@ async function main(): Promise<void> {
   const cds = await cdsOrderSign(ROOT);
   const signedCall = await cds.handler(await cds.nextEvent(), lambdaContext);
   if (signedCall.statusCode !== 200) throw new Error(`the signed order-sign call answered ${signedCall.statusCode}`);
+  const answerCards = (JSON.parse(signedCall.body) as { cards: Card[] }).cards.map((card) => ({
+    uuid: card.uuid,
+    topic: card.source.topic?.code ?? MISSING_FACTS_TOPIC,
+    indicator: card.indicator,
+  }));
+  const { knowledgeBase } = await evaluate({});
+  const state = await benchState(
+    ROOT,
+    readRuleFiles(path.join(ROOT, 'rules')).map((rule) => String(rule.name)),
+    knowledgeBase.version,
+    progress,
+  );
+  try {
+    await measure(handler, stock, cds, state, answerCards);
+  } finally {
+    state.stop();
+  }
+}
 
+async function measure(
+  handler: LambdaHandler,
+  stock: ReturnType<typeof createStockEngine>,
+  cds: Awaited<ReturnType<typeof cdsOrderSign>>,
+  state: BenchState,
+  answerCards: ShownCard[],
+): Promise<void> {
   const mix = loadSamples(ROOT);
   const facts = mix.map((m) => m.facts);
   const notes = await checkContestants(mix, handler, stock);
@@ -290,6 +335,28 @@ async function main(): Promise<void> {
         return input;
       },
     ),
+    perCall(
+      'jwtCheck',
+      [null],
+      // verify() throws on a refusal, which stops the bench: only accepted tokens are timed.
+      (): Promise<unknown> => state.jwtCheck(pendingTokens.shift()!),
+      async (input) => {
+        pendingTokens.push(await state.nextToken());
+        return input;
+      },
+    ),
+    perCall(
+      'recordCards',
+      [null],
+      async () => {
+        const { recorded } = await state.recordCards(pendingCards.shift()!);
+        if (recorded !== answerCards.length) throw new Error(`recorded ${recorded} of ${answerCards.length} cards`);
+      },
+      (input) => {
+        pendingCards.push(state.nextCards(answerCards));
+        return input;
+      },
+    ),
   ];
   const sliceMs = (c: Contestant) => (c.name === 'reference' ? REFERENCE_SLICE_MS : SLICE_MS);
 
@@ -303,6 +370,8 @@ async function main(): Promise<void> {
     }
   }
 
+  progress('the feedback report over a year of counters');
+  const feedbackReport = { cards: HOSPITAL_CARDS, ...(await state.measureReport()) };
   progress(`resident memory over ${RSS_CALLS.toLocaleString('en-US')} evaluate() calls, in a fresh process`);
   const memory = measureMemoryGrowth(ROOT, RSS_CALLS);
   progress('one CDS Hooks call of 100 drafts over 10,000 Observations, 5 runs');
@@ -311,15 +380,17 @@ async function main(): Promise<void> {
   const coldStart = measureColdStart(BUNDLE, mix[0]!.event, COLD_START_RUNS);
   const bundleBytes = statSync(BUNDLE).size;
 
-  const [stockSummary, evaluateSummary, referenceSummary, handlerSummary, cdsSummary] = contestants.map((c) =>
-    c.samples.summary(),
-  ) as [Summary, Summary, Summary, Summary, Summary];
+  const [stockSummary, evaluateSummary, referenceSummary, handlerSummary, cdsSummary, jwtSummary, recordSummary] =
+    contestants.map((c) => c.samples.summary()) as [Summary, Summary, Summary, Summary, Summary, Summary, Summary];
   const report: Report = {
     evaluate: evaluateSummary,
     stock: stockSummary,
     reference: referenceSummary,
     handler: handlerSummary,
     cdsOrderSign: cdsSummary,
+    jwtCheck: jwtSummary,
+    recordCards: recordSummary,
+    feedbackReport,
     coldStart: { bundleMs: round(coldStart.bundleMs, 1), bareNodeMs: round(coldStart.bareNodeMs, 1) },
     cdsManyDrafts,
     bundleBytes,
@@ -329,6 +400,9 @@ async function main(): Promise<void> {
       handlerOverEvaluate: round(handlerSummary.p50Us / evaluateSummary.p50Us, 2),
       evaluateOverReference: round(evaluateSummary.p50Us / referenceSummary.p50Us, 0),
       cdsOrderSignOverHandler: round(cdsSummary.p50Us / handlerSummary.p50Us, 1),
+      recordCardsOverJwtCheck: round(recordSummary.p50Us / jwtSummary.p50Us, 2),
+      feedbackReportHospitalOverLight: round(feedbackReport.yearMs / feedbackReport.lightYearMs, 2),
+      feedbackReportYearOverDay: round(feedbackReport.yearMs / feedbackReport.dayMs, 1),
       evaluateP99OverP50: round(evaluateSummary.p99Us / evaluateSummary.p50Us, 2),
       handlerP99OverP50: round(handlerSummary.p99Us / handlerSummary.p50Us, 2),
       coldStartOverheadMs: round(coldStart.bundleMs - coldStart.bareNodeMs, 1),

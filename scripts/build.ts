@@ -26,7 +26,10 @@ const engineStandIns: Record<string, string> = {
   eventemitter2: path.join(root, 'scripts/build/engine-stand-ins/event-emitter.ts'),
 };
 
-/** Code targets Node 20 (these machines) while Lambda runs nodejs22.x. */
+/**
+ * Code targets Node 20 (these machines) while Lambda runs nodejs22.x. The AWS SDK is the Lambda
+ * runtime's own: it stays out of every bundle (functions/adapters/state/state-table.ts loads it).
+ */
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -34,6 +37,7 @@ const common: BuildOptions = {
   logLevel: 'warning',
   legalComments: 'none',
   alias: engineStandIns,
+  external: ['@aws-sdk/*'],
 };
 
 /**
@@ -78,6 +82,9 @@ const lambdaBuildOptions = (file: string): BuildOptions => ({
   sourcemap: 'external',
   metafile: true,
   plugins: [lazyBuiltins],
+  // A dynamic import() becomes require(): the runtime's AWS SDK is found through NODE_PATH, which
+  // CommonJS resolution reads and ES module resolution does not.
+  supported: { 'dynamic-import': false },
 });
 
 async function main(): Promise<void> {

@@ -2,6 +2,8 @@ import { INDICATOR_RANK, type CompiledKnowledgeBase, type RuleOutcome } from '..
 import { childrenOf, isFactCondition, type CompiledRule, type Condition } from '../../functions/core/rule-definition.js';
 import { suggestionOfAction } from '../../functions/adapters/cds-hooks/card-text.js';
 import { externalLink, h, replaceChildren, type Child } from './dom.js';
+import type { FeedbackReport } from '../../functions/adapters/state/feedback-report.js';
+import { ratesByRule, showRuleFeedback, type RuleRates } from './feedback-view.js';
 import { markdownFragment } from './markdown.js';
 import type { RuleCase } from './review-data.js';
 import { indicatorMark, outcomeMark, titleOf, valueText } from './words.js';
@@ -16,6 +18,10 @@ export interface CatalogueView {
   readonly element: HTMLElement;
   /** Shows how each rule came out for the facts now in the form (none: the facts are refused). */
   showOutcomes(outcomes: Readonly<Record<string, RuleOutcome>> | undefined): void;
+  /** Shows beside each rule its cards and override rate in `report` (none: no report open). */
+  showFeedback(report: FeedbackReport | undefined): void;
+  /** Lists every rule in one list, highest override rate first (rules without cards last), or back by category. */
+  sortByOverrideRate(on: boolean): void;
 }
 
 export type OpenCase = (ruleId: string, caseIndex: number) => void;
@@ -138,6 +144,7 @@ function ruleEntry(
   cases: readonly RuleCase[],
   open: OpenCase,
   outcome: HTMLElement,
+  feedback: HTMLElement,
 ): HTMLElement {
   const { indicator, summary, evidence } = rule.event.params;
   const mark = indicatorMark(indicator);
@@ -159,6 +166,7 @@ function ruleEntry(
     ),
     h('p', { class: 'rule-summary' }, summary),
     outcome,
+    feedback,
     unconfirmed.length > 0
       ? h(
           'ul',
@@ -193,6 +201,9 @@ export function catalogueView(
   open: OpenCase,
 ): CatalogueView {
   const outcomes = new Map<string, HTMLElement>();
+  const feedbackSlots = new Map<string, HTMLElement>();
+  /** Each rule's list item and the list it belongs to by category, in catalogue order. */
+  const items: { ruleId: string; item: HTMLLIElement; home: HTMLElement }[] = [];
   const byCategory = new Map<string, CompiledRule[]>();
   for (const rule of kb.rules)
     byCategory.set(rule.event.params.category, [...(byCategory.get(rule.event.params.category) ?? []), rule]);
@@ -205,25 +216,51 @@ export function catalogueView(
       const ordered = [...rules].sort(
         (a, b) => INDICATOR_RANK[a.event.params.indicator] - INDICATOR_RANK[b.event.params.indicator],
       );
+      const list = h('ol', { class: 'rules' });
+      for (const rule of ordered) {
+        const outcome = h('p', { class: 'outcome' });
+        const feedback = h('div', { class: 'feedback', hidden: true });
+        outcomes.set(rule.name, outcome);
+        feedbackSlots.set(rule.name, feedback);
+        const item = h('li', {}, ruleEntry(rule, kb, cases[rule.name] ?? [], open, outcome, feedback));
+        items.push({ ruleId: rule.name, item, home: list });
+        list.append(item);
+      }
       return h(
         'section',
         { class: 'category', 'aria-labelledby': `category-${category}` },
         h('h3', { id: `category-${category}` }, `${titleOf(category)} (${rules.length}: ${countsText(ordered)})`),
-        h(
-          'ol',
-          { class: 'rules' },
-          ...ordered.map((rule) => {
-            const outcome = h('p', { class: 'outcome' });
-            outcomes.set(rule.name, outcome);
-            return h('li', {}, ruleEntry(rule, kb, cases[rule.name] ?? [], open, outcome));
-          }),
-        ),
+        list,
       );
     }),
   );
+  const rankedList = h('ol', { class: 'rules' });
+  const ranked = h(
+    'section',
+    { class: 'category by-override-rate', 'aria-labelledby': 'category-by-override-rate', hidden: true },
+    h('h3', { id: 'category-by-override-rate' }, 'Every rule, highest override rate first'),
+    rankedList,
+  );
+  element.prepend(ranked);
+  let rates = new Map<string, RuleRates>();
 
   return {
     element,
+    showFeedback(report) {
+      rates = report ? ratesByRule(report) : new Map();
+      for (const [ruleId, slot] of feedbackSlots) showRuleFeedback(slot, report, rates.get(ruleId));
+    },
+    sortByOverrideRate(on) {
+      for (const section of element.querySelectorAll<HTMLElement>('section.category'))
+        section.hidden = on !== (section === ranked);
+      const rateOf = (ruleId: string) => rates.get(ruleId)?.total.overrideRate ?? -1;
+      const shownOf = (ruleId: string) => rates.get(ruleId)?.total.shown ?? 0;
+      // Array.prototype.sort is stable: equal rates keep the catalogue's order.
+      const order = on
+        ? [...items].sort((a, b) => rateOf(b.ruleId) - rateOf(a.ruleId) || shownOf(b.ruleId) - shownOf(a.ruleId))
+        : items;
+      for (const { item, home } of order) (on ? rankedList : home).append(item);
+    },
     showOutcomes(next) {
       for (const [ruleId, line] of outcomes) {
         const outcome = next?.[ruleId];

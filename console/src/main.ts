@@ -10,7 +10,8 @@ import {
 } from '../../functions/core/index.js';
 import { knowledgeBase } from '../../functions/core/knowledge-base.js';
 import { answerView, type AnswerLinks } from './answer-view.js';
-import { catalogueView, ruleAnchor } from './catalogue-view.js';
+import { catalogueView, ruleAnchor, type CatalogueView } from './catalogue-view.js';
+import { parseFeedbackReport } from './feedback-view.js';
 import { append, byId, h, replaceChildren } from './dom.js';
 import { factPathOf, factsFromInputs, inputsFromFacts } from './form-values.js';
 import { factsForm } from './form-view.js';
@@ -26,6 +27,42 @@ import { expectationOf, outcomeMark } from './words.js';
  */
 
 type Loaded = { kind: 'case'; ruleId: string; case: RuleCase } | { kind: 'scenario'; scenario: SampleScenario };
+
+/**
+ * The feedback report controls: a file read in the page (no connection: the CSP allows none), its
+ * rates shown beside each rule, and the catalogue sorted by override rate on request.
+ */
+function feedbackControls(catalogue: CatalogueView): void {
+  const file = byId<HTMLInputElement>('feedback-file');
+  const sort = byId<HTMLButtonElement>('sort-by-rate');
+  const status = byId('feedback-status');
+  const sorted = (on: boolean) => {
+    sort.setAttribute('aria-pressed', String(on));
+    catalogue.sortByOverrideRate(on);
+  };
+  file.addEventListener('change', () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    chosen
+      .text()
+      .then((text) => {
+        const read = parseFeedbackReport(text);
+        if (!read.ok) return replaceChildren(status, h('span', { class: 'problem' }, `${chosen.name}: ${read.problem}`));
+        catalogue.showFeedback(read.report);
+        sort.disabled = false;
+        const kept = read.report.kept === false ? ' The service kept nothing (no state table was configured).' : '';
+        replaceChildren(
+          status,
+          `Feedback of ${read.report.since} to ${read.report.until} (${chosen.name}) is shown beside each rule.${kept}`,
+        );
+        if (sort.getAttribute('aria-pressed') === 'true') sorted(true);
+      })
+      .catch((error: unknown) =>
+        replaceChildren(status, h('span', { class: 'problem' }, `${chosen.name} could not be read: ${String(error)}`)),
+      );
+  });
+  sort.addEventListener('click', () => sorted(sort.getAttribute('aria-pressed') !== 'true'));
+}
 
 function start(): void {
   const groups = factForm(schema as SchemaNode);
@@ -165,6 +202,7 @@ function start(): void {
     }),
   );
   byId('clear').addEventListener('click', () => load({}, undefined));
+  feedbackControls(catalogue);
   answer().catch(failed);
 }
 

@@ -7,7 +7,7 @@ import { factsFromFhir } from '../../functions/adapters/fhir/fhir-to-facts.js';
 import { PREFETCH } from '../../functions/adapters/cds-hooks/cds-service.js';
 import { readResources, resourcesOf } from '../../functions/adapters/fhir/resources.js';
 import { bodyOf, lambdaContext, loadEvent, withoutPrefetch as withoutPrefetchIn, type Invoke } from '../support/events.js';
-import { CDS_BASE_URL as BASE } from '../support/cds-handler.js';
+import { CDS_BASE_URL as BASE, signedSampleEvent } from '../support/cds-handler.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { newSigningKey, SANDBOX_ISSUER, startJwksServer, unsignedToken, type JwksServer } from '../support/jwks-server.js';
 import { schemaValidator } from '../support/schemas.js';
@@ -32,16 +32,8 @@ let warn: MockInstance;
 type MutableEvent = HttpEvent & { headers: Record<string, string>; body?: string; rawPath: string };
 
 /** A sample event, its body changed by `edit`, signed the way the public sandbox signs calls. */
-async function signedEvent(name: string, edit: (body: any) => void = () => undefined, token?: string): Promise<MutableEvent> {
-  const event = loadEvent<MutableEvent>(name);
-  if (event.body) {
-    const body = JSON.parse(event.body);
-    edit(body);
-    event.body = JSON.stringify(body);
-  }
-  event.headers.authorization = `Bearer ${token ?? (await jwks.signToken({ aud: `${BASE}${event.rawPath}` }))}`;
-  return event;
-}
+const signedEvent = (name: string, edit?: (body: any) => void, token?: string): Promise<MutableEvent> =>
+  signedSampleEvent(jwks, name, edit, token);
 
 const cardsOf = (result: { body: string }) => bodyOf<{ cards: Card[] }>(result as never).cards;
 const ruleIdsOf = (cards: Card[]) => cards.map((c) => c.source.topic?.code ?? 'missing-facts');
@@ -707,6 +699,24 @@ describe('CDS Hooks request validation', () => {
     expect(result.statusCode).toBe(400);
     expect(bodyOf<{ errors: { path: string }[] }>(result).errors.map((e) => e.path)).toContain(path);
   });
+
+  const hooks = ['cds-hooks.order-select-kit-d816v', 'cds-hooks.order-sign-fip1l1-pdgfra', 'cds-hooks.patient-view-on-imatinib'];
+  it.each(hooks.flatMap((name) => ['.', '..', 'pt/4821', '../Patient', 'p'.repeat(65), ''].map((id) => [name, id])))(
+    'answers %s with 400 naming $.context.patientId when it is %j, reading nothing',
+    async (name, patientId) => {
+      const before = fhir.connections;
+      const event = await signedEvent(name, (b) => {
+        withoutPrefetchIn(b, fhir.url);
+        b.context.patientId = patientId;
+      });
+
+      const result = await invoke(event, lambdaContext());
+
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf<{ errors: { path: string }[] }>(result).errors.map((e) => e.path)).toEqual(['$.context.patientId']);
+      expect(fhir.connections).toBe(before);
+    },
+  );
 
   it('answers 404 for a service it does not offer, and 405 for a GET on a service', async () => {
     const unknown = await signedEvent('cds-hooks.order-sign-fip1l1-pdgfra');

@@ -9,7 +9,8 @@ import { evaluate as evaluateSource } from '../../functions/core/index.js';
 import { digestOf } from '../../scripts/knowledge-base/check-rules.js';
 import { eventNames, loadEvent } from '../support/events.js';
 import { patientFacts } from '../support/patient-facts-arbitrary.js';
-import { packageService, resourcesOfType, ROOT, type CfnTemplate } from '../support/serverless.js';
+import { PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/state/state-table.js';
+import { packageService, resourcesOfType, ROOT, type CfnResource, type CfnTemplate } from '../support/serverless.js';
 
 /** One build for the whole file: `npm run build` starts by emptying dist/. */
 let template: CfnTemplate;
@@ -166,20 +167,69 @@ describe('deployment security in the packaged template', () => {
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(20);
   });
 
-  it("grants the functions' role CloudWatch Logs on their own log groups and nothing else", () => {
-    const roles = resourcesOfType(template, 'AWS::IAM::Role');
-    const statements = roles.flatMap(([, role]) =>
-      (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement),
-    );
+  const statementsOf = (role: CfnResource) => (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
+  const roleOf = (fn: string) => {
+    const [, lambda] = resourcesOfType(template, 'AWS::Lambda::Function').find(([name]) => name.startsWith(fn))!;
+    return template.Resources[lambda.Properties.Role['Fn::GetAtt'][0] as string]!;
+  };
 
-    expect(roles).toHaveLength(1);
-    expect(roles[0]![1].Properties.ManagedPolicyArns ?? []).toEqual([]);
-    for (const statement of statements) {
-      expect(statement.Effect).toBe('Allow');
-      for (const action of statement.Action) expect(action).toMatch(/^logs:/);
-      for (const resource of statement.Resource)
-        expect(JSON.stringify(resource)).toContain(':log-group:/aws/lambda/imatinib-sm-cds-');
+  it("grants every role CloudWatch Logs on the functions' own log groups, and nothing else outside the state table", () => {
+    const roles = resourcesOfType(template, 'AWS::IAM::Role');
+
+    expect(roles).toHaveLength(2);
+    for (const [, role] of roles) {
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+      for (const statement of statementsOf(role)) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of statement.Action) expect(action).toMatch(/^(logs|dynamodb):/);
+        for (const resource of statement.Resource) {
+          const target = JSON.stringify(resource);
+          if (statement.Action[0].startsWith('logs:')) expect(target).toContain(':log-group:/aws/lambda/imatinib-sm-cds-');
+          else expect(resource).toEqual({ 'Fn::GetAtt': ['CdsStateTable', 'Arn'] });
+        }
+      }
     }
+    expect(statementsOf(roleOf('Evaluate')).flatMap((s) => s.Action)).not.toContainEqual(expect.stringMatching(/^dynamodb:/));
+  });
+
+  it('declares the state table: on demand, partition key pk (a string), TTL on ttl; the CDS Hooks function is told its name', () => {
+    const [[name, table]] = resourcesOfType(template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
+    const cdsHooks = resourcesOfType(template, 'AWS::Lambda::Function').find(([n]) => n.startsWith('CdsHooks'))![1];
+
+    expect(name).toBe('CdsStateTable');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+    expect(cdsHooks.Properties.Environment.Variables.CDS_STATE_TABLE).toBe(table.Properties.TableName);
+  });
+
+  it('grants the CDS Hooks function on the table only PutItem, UpdateItem and GetItem, each on the item kinds it writes or reads', () => {
+    const onTable = statementsOf(roleOf('CdsHooks')).filter((s) => s.Action[0].startsWith('dynamodb:'));
+
+    expect(
+      Object.fromEntries(onTable.map((s) => [s.Action.join(), s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']])),
+    ).toEqual({
+      'dynamodb:PutItem': ['jti#*', 'card#*'],
+      'dynamodb:UpdateItem': ['card#*', 'day#*'],
+      'dynamodb:GetItem': ['card#*'],
+    });
+  });
+
+  it("gives the committee's report a policy of its own that reads the day counters only", () => {
+    const [[, policy]] = resourcesOfType(template, 'AWS::IAM::ManagedPolicy') as [[string, CfnResource]];
+
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchGetItem'],
+        Resource: [{ 'Fn::GetAtt': ['CdsStateTable', 'Arn'] }],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['day#*'] } },
+      },
+    ]);
+    expect(policy.Properties.Roles ?? policy.Properties.Users ?? []).toEqual([]);
   });
 });
 
@@ -255,6 +305,28 @@ describe('the Lambda bundles', () => {
 
     expect(answer.findings.length).toBeGreaterThan(0);
     expect(answer.knowledgeBase.digest).toBe(digestOf(path.join(ROOT, 'rules')));
+  });
+
+  it('keeps the AWS SDK out of the CDS Hooks bundle, which answers without it when no state table is set', () => {
+    const bundle = readFileSync(path.join(ROOT, 'dist/lambda/cds-hooks.cjs'), 'utf8');
+    const alone = mkdtempSync(path.join(tmpdir(), 'cds-bundle-alone-'));
+    copyFileSync(path.join(ROOT, 'dist/lambda/cds-hooks.cjs'), path.join(alone, 'index.cjs'));
+    const run = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `require('./index.cjs').handler(${JSON.stringify(loadEvent('cds-hooks.discovery'))}, { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 }).then((r) => process.stdout.write(String(r.statusCode)))`,
+      ],
+      {
+        cwd: alone,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT', CDS_JWT_VERIFICATION: 'off' },
+      },
+    );
+
+    expect(bundle).toContain('require("@aws-sdk/client-dynamodb")');
+    expect(bundle).not.toContain('DynamoDB_20120810'); // the service's wire name, in the SDK's code only
+    expect(run).toBe('200');
   });
 
   it('answers discovery from the built CDS Hooks bundle, and refuses to start without its settings', () => {

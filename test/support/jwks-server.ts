@@ -10,6 +10,8 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWT
  */
 
 export const JWKS_PATH = '/.well-known/jwks.json';
+/** Where the `redirect` behaviour sends JWKS requests, and serves the keys. */
+const MOVED_PATH = '/moved/jwks.json';
 
 /** The sandbox's issuer and client id. */
 export const SANDBOX_ISSUER = 'https://sandbox.cds-hooks.org';
@@ -23,8 +25,11 @@ export interface SigningKey {
   publicJwk: JWK;
 }
 
-/** How the server answers JWKS requests: with the keys, with a 500, or not at all. */
-export type JwksBehaviour = 'serve' | 'fail' | 'hang';
+/**
+ * How the server answers JWKS requests: with the keys, with a 500, not at all, with the keys padded
+ * past 64 KB, with JSON that is not a key set, or with a redirect to the keys at another path.
+ */
+export type JwksBehaviour = 'serve' | 'fail' | 'hang' | 'huge' | 'not-a-key-set' | 'redirect';
 
 export interface JwksServer {
   /** URL of the served JWKS, `http://127.0.0.1:<port>/.well-known/jwks.json`. */
@@ -35,6 +40,8 @@ export interface JwksServer {
   /** How many times the JWKS has been requested. */
   readonly jwksRequests: number;
   setBehaviour(behaviour: JwksBehaviour): void;
+  /** Adds a key to the served JWKS (a key rotation). */
+  publish(key: SigningKey): void;
   /**
    * A token as the sandbox makes it. `claims` and `header` override the defaults; an override of
    * `undefined` removes that member. `key` signs (the ES384 key by default); its alg and kid go into
@@ -73,19 +80,32 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
   const now = options.now ?? Date.now;
   const issuer = options.issuer ?? SANDBOX_ISSUER;
   const [es384, rs256] = await Promise.all([newSigningKey('ES384', 'sandbox-es384'), newSigningKey('RS256', 'sandbox-rs256')]);
-  const body = JSON.stringify({ keys: [es384.publicJwk, rs256.publicJwk] });
+  const published = [es384.publicJwk, rs256.publicJwk];
+  const bodies: Record<Exclude<JwksBehaviour, 'fail' | 'hang' | 'redirect'>, () => string> = {
+    serve: () => JSON.stringify({ keys: published }),
+    huge: () => JSON.stringify({ keys: published, padding: 'x'.repeat(64 * 1024) }),
+    'not-a-key-set': () => JSON.stringify({ error: 'maintenance' }),
+  };
   let behaviour: JwksBehaviour = 'serve';
   let jwksRequests = 0;
 
   const server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === MOVED_PATH) {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(bodies.serve());
+      return;
+    }
     if (request.method !== 'GET' || request.url !== JWKS_PATH) {
       response.writeHead(404).end();
       return;
     }
     jwksRequests++;
     if (behaviour === 'hang') return;
-    if (behaviour === 'fail') response.writeHead(500).end();
-    else response.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+    if (behaviour === 'fail') return response.writeHead(500).end();
+    if (behaviour === 'redirect') return response.writeHead(302, { Location: MOVED_PATH }).end();
+    const body = bodies[behaviour]();
+    // Written in two parts, so it goes chunked, without a Content-Length to judge it by.
+    response.writeHead(200, { 'Content-Type': 'application/json' }).write(body.slice(0, 10));
+    response.end(body.slice(10));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -100,6 +120,9 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
     },
     setBehaviour(next) {
       behaviour = next;
+    },
+    publish(key) {
+      published.push(key.publicJwk);
     },
     async signToken(claims = {}, header = {}, key = es384) {
       const iat = Math.floor(now() / 1000);

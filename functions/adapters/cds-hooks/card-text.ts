@@ -42,7 +42,7 @@ export interface CardText {
 }
 
 const RULE_TOPIC_SYSTEM = 'urn:imatinib-sm-cds:rule';
-const OVERRIDE_REASON_SYSTEM = 'urn:imatinib-sm-cds:override-reason';
+export const OVERRIDE_REASON_SYSTEM = 'urn:imatinib-sm-cds:override-reason';
 
 /** Offered on warning and critical cards, so an override says why. */
 const OVERRIDE_REASONS: readonly Coding[] = [
@@ -55,6 +55,9 @@ const OVERRIDE_REASONS: readonly Coding[] = [
     display: 'Discussed with the patient, who declined the alternative',
   },
 ];
+
+/** The codes of the override reasons cards offer: the only reason codes feedback is kept with. */
+export const OVERRIDE_REASON_CODES: readonly string[] = OVERRIDE_REASONS.map((reason) => reason.code);
 
 /**
  * A card's source label, marked "(draft)" (or "(retired)") while the knowledge base is not approved

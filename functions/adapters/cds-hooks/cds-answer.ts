@@ -156,11 +156,11 @@ export function factsOfCall(call: CdsCall): { order: MedicationRequest; facts: P
  */
 export async function answerCdsCall(call: CdsCall): Promise<CdsAnswer> {
   const { service, request, prefetch } = call;
-  const context: CardContext = { hookInstance: request.hookInstance, patientId: request.context.patientId };
   const medications = [...draftMedications(request), ...medicationsOf(prefetch)];
+  const ordered = factsOfCall(call);
+  const context: CardContext = { hookInstance: request.hookInstance, orders: ordered.map(({ order }) => order) };
   const cards = new Map<string, Card>();
   const results: EvaluationResult[] = [];
-  const ordered = factsOfCall(call);
   for (const { order, facts } of ordered) {
     const result = await evaluate(facts);
     results.push(result);

@@ -2,6 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import { isObject } from '../../core/index.js';
 import { fhirServerOf, type FhirServerProblem } from '../fhir/fhir-server.js';
 import { isLoopbackHost } from '../loopback.js';
+import { stateTableNameOf } from '../state/state-table.js';
 
 /**
  * The CDS Hooks function's configuration, read from the environment once at cold start and checked
@@ -52,6 +53,8 @@ const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 const ISSUER_MEMBERS = new Set(['iss', 'jwksUrl', 'jwks', 'fhirServers']);
 
+const MAX_ISSUER_BYTES = 1024;
+
 export function loadSecurityConfig(env: Readonly<Record<string, string | undefined>> = process.env): SecurityConfig {
   const verification = verificationOf(env[VERIFICATION]);
   const raw = env[ISSUERS]?.trim() ?? '';
@@ -101,6 +104,11 @@ function issuerOf(entry: unknown, where: string): TrustedIssuer {
   }
   const { iss, jwksUrl, jwks } = entry;
   if (typeof iss !== 'string' || iss.trim() === '') throw new SecurityConfigError(`${where}.iss must be a non-empty string.`);
+  // The replay record's key is "jti#<iss>#<jti>" (docs/security.md): no "#" keeps it unambiguous,
+  // and the bound keeps it within DynamoDB's 2,048 bytes with the longest jti accepted.
+  if (iss.includes('#') || Buffer.byteLength(iss) > MAX_ISSUER_BYTES) {
+    throw new SecurityConfigError(`${where}.iss must have no "#" and at most ${MAX_ISSUER_BYTES} bytes.`);
+  }
   if ((jwksUrl === undefined) === (jwks === undefined)) {
     throw new SecurityConfigError(`${where} must have exactly one of jwksUrl and jwks.`);
   }
@@ -165,8 +173,15 @@ function checkedJwks(value: unknown, where: string): JSONWebKeySet {
 export interface CdsConfig {
   security: SecurityConfig;
   publicBaseUrl?: string;
+  /** The DynamoDB table of the service's state (CDS_STATE_TABLE); none: in memory, nothing kept. */
+  stateTable?: string;
 }
 
+/**
+ * The base URL each call's JWT audience is built from. Only scheme, host, port and path: a query or
+ * a fragment would end up inside every audience (no EHR signs such an `aud`, so every call would
+ * fail, or the URL is not what the operator meant), and userinfo has no place in a public URL.
+ */
 function parseBaseUrl(value: string): string {
   let url: URL;
   try {
@@ -177,6 +192,14 @@ function parseBaseUrl(value: string): string {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new SecurityConfigError('CDS_PUBLIC_BASE_URL must use https (http only for a loopback host)');
   }
+  // `new URL` drops an empty userinfo ("https://@host"), query or fragment: read the text as well.
+  const authority = value.slice(value.indexOf('//') + 2).split(/[/?#]/)[0]!;
+  if (url.username !== '' || url.password !== '' || authority.includes('@')) {
+    throw new SecurityConfigError('CDS_PUBLIC_BASE_URL must not carry credentials (userinfo)');
+  }
+  if (value.includes('?') || value.includes('#')) {
+    throw new SecurityConfigError('CDS_PUBLIC_BASE_URL must be a base URL without a query or a fragment');
+  }
   return value.replace(/\/+$/, '');
 }
 
@@ -186,5 +209,6 @@ export function loadCdsConfig(env: Readonly<Record<string, string | undefined>> 
   if (security.verification === 'on' && !base) {
     throw new SecurityConfigError('CDS_PUBLIC_BASE_URL is required while CDS_JWT_VERIFICATION is on (it fixes the JWT audience)');
   }
-  return { security, ...(base ? { publicBaseUrl: parseBaseUrl(base) } : {}) };
+  const stateTable = stateTableNameOf(env);
+  return { security, ...(base ? { publicBaseUrl: parseBaseUrl(base) } : {}), ...(stateTable ? { stateTable } : {}) };
 }

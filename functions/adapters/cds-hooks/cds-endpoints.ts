@@ -2,13 +2,18 @@ import type { Context } from 'aws-lambda';
 import type { MedicationRequest } from 'fhir/r4';
 import { isImatinib } from '../fhir/fhir-to-facts.js';
 import { unreadable } from '../fhir/resources.js';
+import { knowledgeBaseInfo } from '../../core/index.js';
 import { badRequest, notFound, preconditionFailed } from '../http/errors.js';
 import { jsonResponse, type HttpResult, type JsonEvent } from '../http/http-event.js';
 import { logger } from '../logger.js';
-import { verifiedCallerOf } from './auth/ehr-auth.js';
+import { MISSING_FACTS_TOPIC } from '../state/card-items.js';
+import type { CardRecorder } from '../state/card-records.js';
+import { StateStoreUnavailable } from '../state/state-table.js';
+import { callerIssuerOf, verifiedCallerOf } from './auth/ehr-auth.js';
 import { answerCdsCall, type CdsAnswer } from './cds-answer.js';
+import { callIdOf, type Card } from './cards.js';
 import { draftMedications, type CdsService } from './cds-service.js';
-import { checkCdsFeedback, checkCdsRequest, type CdsRequest } from './cds-request.js';
+import { checkCdsRequest, type CdsRequest } from './cds-request.js';
 import type { FhirServerTrust } from './fhir-server-trust.js';
 import { PrefetchUnavailable, resolvePrefetch, type ResolvedPrefetch } from './prefetch.js';
 import { discoveryDocument, serviceById } from './services/index.js';
@@ -18,7 +23,8 @@ export async function discoveryEndpoint(): Promise<HttpResult> {
   return jsonResponse(200, discoveryDocument());
 }
 
-function serviceOf(event: JsonEvent): CdsService {
+/** The service the path names; 404 when this service offers none by that id. */
+export function serviceOf(event: JsonEvent): CdsService {
   const service = serviceById(event.pathParameters?.id ?? '');
   if (!service) throw notFound();
   return service;
@@ -52,16 +58,10 @@ function requestOf(event: JsonEvent, service: CdsService): CdsRequest {
   return request;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** hookInstance correlates log lines; the spec makes it a UUID, and anything else is not logged. */
 const loggableHookInstance = (hookInstance: string) => (UUID.test(hookInstance) ? hookInstance : 'not-a-uuid');
-
-const CODE = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Identifiers the EHR sends are logged only in the shapes they should have, so no free text slips in. */
-const loggable = (value: string | undefined, shape: RegExp) =>
-  value === undefined ? undefined : shape.test(value) ? value : 'unexpected-format';
 
 /** Keys answered with something else than their template asks for, and searches cut by the paging bound: reasons only. */
 function logPartlyRead({ keys, notRead }: ResolvedPrefetch): void {
@@ -78,11 +78,37 @@ function unavailableDetail(error: PrefetchUnavailable): string {
 }
 
 /**
+ * Records the cards of an answer (card-records.ts). A store that cannot be reached withholds no
+ * card: the answer goes out, unrecorded, and the log says so (feedback on those cards is then 400).
+ */
+async function recordCards(recorder: CardRecorder, service: CdsService, cards: readonly Card[], context: Context) {
+  try {
+    const { recorded, repeated } = await recorder.recordShown({
+      call: callIdOf(cards[0]!.uuid),
+      caller: callerIssuerOf(context),
+      service: service.definition.id,
+      knowledgeBaseVersion: knowledgeBaseInfo.version,
+      cards: cards.map((card) => ({
+        uuid: card.uuid,
+        topic: card.source.topic?.code ?? MISSING_FACTS_TOPIC,
+        indicator: card.indicator,
+      })),
+      now: new Date(),
+    });
+    logger.info('cards recorded', { recorded, repeated });
+  } catch (error) {
+    if (!(error instanceof StateStoreUnavailable)) throw error;
+    logger.error('state store unavailable: cards answered but not recorded', { operation: 'record-cards', reason: error.reason });
+  }
+}
+
+/**
  * `POST /cds-services/{id}`: checks the request, reads what the EHR did not prefetch from its FHIR
  * server if `fhirServers` allows that server for the verified caller, and answers with the cards of
- * answerCdsCall (the pure part). No imatinib order: no cards, and nothing read.
+ * answerCdsCall (the pure part), recording them when there is a `recorder` (a state table). No
+ * imatinib order: no cards, and nothing read.
  */
-export function serviceEndpoint(fhirServers: FhirServerTrust) {
+export function serviceEndpoint(fhirServers: FhirServerTrust, recorder?: CardRecorder) {
   return async function serviceEndpointHandler(event: JsonEvent, context: Context): Promise<HttpResult> {
     const started = performance.now();
     const service = serviceOf(event);
@@ -115,26 +141,7 @@ export function serviceEndpoint(fhirServers: FhirServerTrust) {
       missingFacts: answer.missingFacts,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     });
+    if (recorder && answer.cards.length > 0) await recordCards(recorder, service, answer.cards, context);
     return jsonResponse(200, { cards: answer.cards });
   };
-}
-
-/**
- * `POST /cds-services/{id}/feedback`: accepted and logged as card uuid, outcome and override reason
- * code only; a user's comment is free text and never logged.
- */
-export async function feedbackEndpoint(event: JsonEvent): Promise<HttpResult> {
-  const service = serviceOf(event);
-  const checked = checkCdsFeedback(event.jsonBody);
-  if (!checked.ok) throw badRequest('The body is not valid CDS Hooks feedback.', checked.problems);
-  for (const entry of checked.value.feedback) {
-    logger.info('card feedback', {
-      cdsService: service.definition.id,
-      card: loggable(entry.card, UUID),
-      outcome: entry.outcome,
-      overrideReason: loggable(entry.overrideReason?.reason?.code, CODE),
-      acceptedSuggestions: entry.acceptedSuggestions?.length ?? 0,
-    });
-  }
-  return jsonResponse(200, {});
 }

@@ -26,10 +26,12 @@ export class HttpError extends Error {
     readonly detail: string,
     readonly problems: FieldProblem[] = [],
     readonly headers: Record<string, string> = {},
+    /** Whether the detail may be shown; client errors only, unless the detail is the service's own words. */
+    expose = statusCode < 500,
   ) {
     super(detail);
     this.name = 'HttpError';
-    this.expose = statusCode < 500;
+    this.expose = expose;
   }
 
   toBody(requestId?: string): ProblemBody {
@@ -64,6 +66,19 @@ export const unsupportedMediaType = (accepted: string) =>
   new HttpError(415, 'Unsupported Media Type', `Send the body as ${accepted}.`);
 
 export const preconditionFailed = (detail: string) => new HttpError(412, 'Precondition Failed', detail);
+
+export const conflict = (detail: string, problems: FieldProblem[] = []) => new HttpError(409, 'Conflict', detail, problems);
+
+/** A dependency of the service is down: the caller may try again; the detail says no more than that. */
+export const serviceUnavailable = () =>
+  new HttpError(
+    503,
+    'Service Unavailable',
+    'The service cannot answer just now; try again shortly.',
+    [],
+    { 'Retry-After': '1' },
+    true,
+  );
 
 export const internalError = () =>
   new HttpError(500, 'Internal Server Error', 'The service could not answer; the request id identifies the failure in the logs.');

@@ -24,7 +24,7 @@ const draftOrder: MedicationRequest = {
     coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '403878', display: 'imatinib 100 MG Oral Tablet' }],
   },
 };
-const call = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', patientId: 'example' };
+const call = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', orders: [draftOrder] };
 
 /** A service card as the console shows it: each suggestion by its label and its action's description. */
 function asShown({ uuid: _uuid, suggestions, ...card }: Card) {

@@ -1,6 +1,5 @@
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   decodeJwt,
   decodeProtectedHeader,
   errors,
@@ -9,7 +8,8 @@ import {
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
-import { ReplayCache } from './replay-cache.js';
+import { memoryReplayStore, type ReplayStore } from './replay-cache.js';
+import { remoteJwks } from './remote-jwks.js';
 import type { SecurityConfig, TrustedIssuer } from '../cds-config.js';
 
 /**
@@ -17,8 +17,10 @@ import type { SecurityConfig, TrustedIssuer } from '../cds-config.js';
  * (CDS Hooks 2.0, "Trusting CDS Clients"). Enforced: a compact JWS signed with ES256, ES384, RS256
  * or RS384 (never `none` or a shared-secret HS*), a `kid` naming the key, an `iss` on the
  * configured allowlist with the key taken from that issuer's own JWKS, `aud` equal to the URL of
- * the service called, `exp` and `iat` present and current within a small clock tolerance, a
- * lifetime (`exp - iat`) of at most 5 minutes, and a `jti` not seen before. The `jku`
+ * the service called, `exp` and `iat` present, a lifetime (`exp - iat`) of at most 5 minutes, the
+ * token not expired by this service's clock (`exp` is never stretched, so the replay record, kept
+ * until `exp`, always outlives the token), `iat` and `nbf` at most a small clock tolerance ahead (an
+ * EHR clock running fast), and a `jti` not seen before, in any container. The `jku`
  * header is pinned: when present it must equal the issuer's configured `jwksUrl`, and the keys are
  * only ever fetched from that configured URL, because fetching whatever `jku` a token names would
  * let anyone sign with a key pair of their own and publish the public half. Every failure is one
@@ -32,14 +34,21 @@ const ALLOWED_ALGORITHMS = Object.freeze(['ES256', 'ES384', 'RS256', 'RS384'] as
 /**
  * CDS Hooks 2.0 sets no maximum lifetime; its best-practice page asks services to remember `jti`s
  * for the longest lifetime they accept. 5 minutes is what the public sandbox (and SMART Backend
- * Services) issue, and it keeps the replay cache's window short.
+ * Services) issue, and it keeps the replay window short. No tolerance is added to it.
  */
 const MAX_TOKEN_LIFETIME_SECONDS = 300;
 
+/** A jti longer than this is not an id (the replay key must stay within DynamoDB's 2,048 bytes). */
+const MAX_JTI_LENGTH = 256;
+
 const DEFAULTS = Object.freeze({
   clockToleranceSeconds: 30,
-  replayCacheSize: 10_000,
-  jwksTimeoutMs: 2_000,
+  /** During an outage a token naming an unknown key waits at most this long (docs/security.md). */
+  jwksTimeoutMs: 500,
+  jwksCooldownMs: 30_000,
+  jwksMaxAgeMs: 10 * 60_000,
+  /** A JWKS of a few keys is a few KB; more is not a key set. */
+  jwksMaxBytes: 64 * 1024,
 });
 
 /** Longer than any sensible JWT; decoding a larger header is wasted work. */
@@ -100,12 +109,18 @@ export interface EhrJwtVerifier {
 export interface EhrJwtVerifierOptions {
   /** The current time in epoch milliseconds; Date.now by default. */
   now?: () => number;
-  /** Allowance for clock skew between EHR and service on exp and iat. */
+  /** Allowance for an EHR clock running ahead of the service's, on iat and nbf. */
   clockToleranceSeconds?: number;
-  /** Most token ids remembered against replay. */
-  replayCacheSize?: number;
+  /** Where token ids are remembered against replay; one process's memory by default. */
+  replays?: ReplayStore;
   /** Longest wait for an issuer's JWKS over the network. */
   jwksTimeoutMs?: number;
+  /** Least time between two fetches of one issuer's JWKS. */
+  jwksCooldownMs?: number;
+  /** Age after which an issuer's keys are fetched again (and kept if that fails). */
+  jwksMaxAgeMs?: number;
+  /** Largest JWKS read. */
+  jwksMaxBytes?: number;
 }
 
 interface IssuerKeys {
@@ -121,9 +136,15 @@ export function createEhrJwtVerifier(config: SecurityConfig, options: EhrJwtVeri
   const now = options.now ?? Date.now;
   const tolerance = options.clockToleranceSeconds ?? DEFAULTS.clockToleranceSeconds;
   if (!Number.isFinite(tolerance) || tolerance < 0) throw new RangeError('clockToleranceSeconds must be a non-negative number');
-  const jwksTimeoutMs = options.jwksTimeoutMs ?? DEFAULTS.jwksTimeoutMs;
-  const replays = new ReplayCache(options.replayCacheSize ?? DEFAULTS.replayCacheSize);
-  const issuers = new Map(config.trustedIssuers.map((issuer) => [issuer.iss, keysOf(issuer, jwksTimeoutMs)]));
+  const jwks = {
+    timeoutMs: options.jwksTimeoutMs ?? DEFAULTS.jwksTimeoutMs,
+    cooldownMs: options.jwksCooldownMs ?? DEFAULTS.jwksCooldownMs,
+    maxAgeMs: options.jwksMaxAgeMs ?? DEFAULTS.jwksMaxAgeMs,
+    maxBytes: options.jwksMaxBytes ?? DEFAULTS.jwksMaxBytes,
+    now,
+  };
+  const replays = options.replays ?? memoryReplayStore();
+  const issuers = new Map(config.trustedIssuers.map((issuer) => [issuer.iss, keysOf(issuer, jwks)]));
 
   async function verify(authorization: string | undefined, expectedAudience: string): Promise<VerifiedEhrJwt> {
     if (!expectedAudience) throw new TypeError('expectedAudience must be the URL of the service called');
@@ -154,25 +175,24 @@ export function createEhrJwtVerifier(config: SecurityConfig, options: EhrJwtVeri
     });
     const exp = claims.exp!;
     const iat = claims.iat!;
+    // jose allowed the tolerance on exp too; here a token is refused from its exp on.
+    if (exp <= nowMs / 1000) throw new EhrJwtRejected('expired');
     if (iat > nowSeconds + tolerance) throw new EhrJwtRejected('iat-in-future');
-    if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS + tolerance) throw new EhrJwtRejected('lifetime-too-long');
+    if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) throw new EhrJwtRejected('lifetime-too-long');
     const { jti } = claims;
     if (typeof jti !== 'string' || jti === '') throw new EhrJwtRejected('no-jti');
-    // Remembered until the token could no longer pass the exp check, tolerance included.
-    if (!replays.remember(JSON.stringify([claimedIssuer, jti]), exp + tolerance, nowSeconds)) {
-      throw new EhrJwtRejected('replayed');
-    }
+    if (jti.length > MAX_JTI_LENGTH) throw new EhrJwtRejected('malformed-token');
+    // Remembered until the token expires, from which on the exp check refuses it anyway.
+    if (!(await replays.remember(claimedIssuer, jti, exp, nowSeconds))) throw new EhrJwtRejected('replayed');
     return { iss: claimedIssuer, ...(typeof claims.sub === 'string' ? { sub: claims.sub } : {}), jti, exp };
   }
 
   return { enabled: true, verify };
 }
 
-function keysOf(issuer: TrustedIssuer, timeoutDuration: number): IssuerKeys {
+function keysOf(issuer: TrustedIssuer, jwks: Parameters<typeof remoteJwks>[1]): IssuerKeys {
   if (issuer.jwksUrl !== undefined) {
-    // jose caches the set (10 min) and refetches at most every 30 s when a kid is not in it (key rotation).
-    const remote = createRemoteJWKSet(new URL(issuer.jwksUrl), { timeoutDuration });
-    return { jwksUrl: normalisedUrl(issuer.jwksUrl), keyFor: keyResolver(remote) };
+    return { jwksUrl: normalisedUrl(issuer.jwksUrl), keyFor: keyResolver(remoteJwks(issuer.jwksUrl, jwks)) };
   }
   return { jwksUrl: undefined, keyFor: keyResolver(createLocalJWKSet(issuer.jwks)) };
 }
@@ -187,6 +207,7 @@ function keyResolver(keySet: JWTVerifyGetKey): JWTVerifyGetKey {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
         throw new EhrJwtRejected('unknown-kid');
       }
+      // JwksUnavailable, and anything else that kept the keys from being had.
       throw new EhrJwtRejected('jwks-unavailable');
     }
   };

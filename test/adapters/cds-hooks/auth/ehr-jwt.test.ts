@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeJwt, SignJWT } from 'jose';
+import { decodeJwt, SignJWT, type JWTHeaderParameters } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEhrJwtVerifier,
@@ -95,14 +95,14 @@ describe('createEhrJwtVerifier accepts', () => {
     await expect(verifierFor().verify(bearer(token), SERVICE_URL)).resolves.toBeDefined();
   });
 
-  it('a token expired by less than the clock tolerance', async () => {
-    const token = await ehr.signToken({ iat: NOW - 300 - TOLERANCE + 1, exp: NOW - TOLERANCE + 1 });
+  it('a token lasting exactly 5 minutes, in its last second', async () => {
+    const token = await ehr.signToken({ iat: NOW - 299, exp: NOW + 1 });
 
     await expect(verifierFor().verify(bearer(token), SERVICE_URL)).resolves.toBeDefined();
   });
 
-  it('a token issued slightly in the future and lasting 5 minutes plus the tolerance', async () => {
-    const token = await ehr.signToken({ iat: NOW + TOLERANCE, exp: NOW + TOLERANCE + 300 + TOLERANCE });
+  it('a token issued up to the clock tolerance in the future (an EHR clock running fast), lasting 5 minutes', async () => {
+    const token = await ehr.signToken({ iat: NOW + TOLERANCE, exp: NOW + TOLERANCE + 300 });
 
     await expect(verifierFor().verify(bearer(token), SERVICE_URL)).resolves.toBeDefined();
   });
@@ -181,8 +181,13 @@ describe('createEhrJwtVerifier rejects, naming the reason', () => {
     ['a token with no aud', async () => bearer(await ehr.signToken({ aud: undefined })), 'bad-audience'],
     ['a token with no exp', async () => bearer(await ehr.signToken({ exp: undefined })), 'no-exp'],
     [
-      'a token expired beyond the clock tolerance',
-      async () => bearer(await ehr.signToken({ iat: NOW - 300 - TOLERANCE, exp: NOW - TOLERANCE })),
+      'a token at its exp (no tolerance is added to exp)',
+      async () => bearer(await ehr.signToken({ iat: NOW - 300, exp: NOW })),
+      'expired',
+    ],
+    [
+      'a token expired by less than the clock tolerance',
+      async () => bearer(await ehr.signToken({ iat: NOW - 300 - TOLERANCE + 1, exp: NOW - TOLERANCE + 1 })),
       'expired',
     ],
     ['a token with no iat', async () => bearer(await ehr.signToken({ iat: undefined })), 'no-iat'],
@@ -197,12 +202,22 @@ describe('createEhrJwtVerifier rejects, naming the reason', () => {
       'not-yet-valid',
     ],
     [
-      'a token living longer than 5 minutes plus the tolerance',
-      async () => bearer(await ehr.signToken({ exp: NOW + 300 + TOLERANCE + 1 })),
+      'a token living 5 minutes and 1 second (no tolerance is added to the lifetime)',
+      async () => bearer(await ehr.signToken({ iat: NOW, exp: NOW + 301 })),
+      'lifetime-too-long',
+    ],
+    [
+      'a token issued in the future within the tolerance, living longer than 5 minutes',
+      async () => bearer(await ehr.signToken({ iat: NOW + TOLERANCE, exp: NOW + TOLERANCE + 301 })),
       'lifetime-too-long',
     ],
     ['a token with no jti', async () => bearer(await ehr.signToken({ jti: undefined })), 'no-jti'],
     ['a token with an empty jti', async () => bearer(await ehr.signToken({ jti: '' })), 'no-jti'],
+    [
+      'a token whose jti is longer than 256 characters',
+      async () => bearer(await ehr.signToken({ jti: 'j'.repeat(257) })),
+      'malformed-token',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, authorization, reason) => {
@@ -252,17 +267,20 @@ describe('createEhrJwtVerifier rejects, naming the reason', () => {
 });
 
 describe('replay protection', () => {
-  it('keeps a bounded number of token ids, forgetting those closest to expiry first', async () => {
-    const verifier = verifierFor({ replayCacheSize: 2 });
-    const soonest = await ehr.signToken({ exp: NOW + 100 });
-    const later = await ehr.signToken({ exp: NOW + 200 });
-    const latest = await ehr.signToken({ exp: NOW + 300 });
-    for (const token of [soonest, later, latest]) await verifier.verify(bearer(token), SERVICE_URL);
+  it('refuses a replay after 10,000 other tokens (the store drops no unexpired id)', async () => {
+    const verifier = verifierFor();
+    // ES256 with the inline issuer: the cheapest signature this test can make 10,001 times.
+    const sign = (claims: object) =>
+      signWith(inlineKey, { kid: inlineKey.kid }, { iss: INLINE_ISSUER, aud: SERVICE_URL, iat: NOW, ...claims });
+    const first = await sign({ exp: NOW + 300, jti: 'first' });
+    await verifier.verify(bearer(first), SERVICE_URL);
+    const others = await Promise.all(
+      Array.from({ length: 10_001 }, (_, i) => sign({ exp: NOW + 100 + (i % 200), jti: `other-${i}` })),
+    );
+    for (const token of others) await verifier.verify(bearer(token), SERVICE_URL);
 
-    // The third id pushed out the one with the shortest replay window left; the others are still held.
-    await expect(verifier.verify(bearer(soonest), SERVICE_URL)).resolves.toBeDefined();
-    expect((await rejectionOf(verifier, bearer(latest))).reason).toBe('replayed');
-  });
+    expect((await rejectionOf(verifier, bearer(first))).reason).toBe('replayed');
+  }, 30_000);
 
   it('treats the same jti from two issuers as two tokens', async () => {
     const verifier = verifierFor();
@@ -272,6 +290,94 @@ describe('replay protection', () => {
     const fromInline = await ehr.signToken({ jti, iss: INLINE_ISSUER }, { jku: undefined }, inlineKey);
 
     await expect(verifier.verify(bearer(fromInline), SERVICE_URL)).resolves.toMatchObject({ jti });
+  });
+});
+
+describe('a JWKS outage', () => {
+  /** A clock the test moves, and tokens signed for it. */
+  let clock = NOW_MS;
+  const at = async (header: Partial<JWTHeaderParameters> = {}, key?: SigningKey) => {
+    const iat = Math.floor(clock / 1000);
+    return bearer(await ehr.signToken({ iat, exp: iat + 300 }, header, key));
+  };
+  const withKid = (kid: string) => at({ kid });
+  const outageVerifier = () => {
+    clock = NOW_MS;
+    return verifierFor({ now: () => clock });
+  };
+
+  it('answers a token naming an unknown key within 1 s while the JWKS hangs, with the default timeout', async () => {
+    const verifier = outageVerifier();
+    ehr.setBehaviour('hang');
+    const started = performance.now();
+
+    const rejection = await rejectionOf(verifier, await withKid('unknown-during-outage'));
+
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(rejection.reason).toBe('jwks-unavailable');
+  });
+
+  it('asks the hanging JWKS at most once per cooldown, whatever kid 20 tokens name, and refuses the rest at once', async () => {
+    const verifier = outageVerifier();
+    await verifier.verify(await at(), SERVICE_URL);
+    ehr.setBehaviour('hang');
+    clock += 30_000;
+    const before = ehr.jwksRequests;
+    const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => withKid(`junk-${i}`)));
+
+    const first = await rejectionOf(verifier, tokens[0]);
+    const started = performance.now();
+    const rest = await Promise.all(tokens.slice(1).map((token) => rejectionOf(verifier, token)));
+
+    expect(first.reason).toBe('jwks-unavailable');
+    expect(rest.map((r) => r.reason)).toEqual(Array(19).fill('unknown-kid'));
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(ehr.jwksRequests - before).toBe(1);
+  });
+
+  it('asks again once the cooldown (30 s) has passed, and then takes a newly published key', async () => {
+    const verifier = outageVerifier();
+    await verifier.verify(await at(), SERVICE_URL);
+    const rotated = await newSigningKey('ES384', 'rotated-in');
+    ehr.publish(rotated);
+    const before = ehr.jwksRequests;
+
+    const tooSoon = await rejectionOf(verifier, await at({}, rotated));
+    clock += 30_000;
+    const later = await verifier.verify(await at({}, rotated), SERVICE_URL);
+
+    expect(tooSoon.reason).toBe('unknown-kid');
+    expect(later).toMatchObject({ iss: SANDBOX_ISSUER });
+    expect(ehr.jwksRequests - before).toBe(1);
+  });
+
+  it('keeps accepting tokens signed with cached keys throughout, past their 10-minute age too', async () => {
+    const verifier = outageVerifier();
+    await verifier.verify(await at(), SERVICE_URL);
+    ehr.setBehaviour('hang');
+    const before = ehr.jwksRequests;
+    const accepted: unknown[] = [];
+
+    for (const minutes of [1, 5, 11, 11.1, 30]) {
+      clock = NOW_MS + minutes * 60_000;
+      accepted.push(await verifier.verify(await at(), SERVICE_URL));
+    }
+
+    expect(accepted.every((caller) => caller !== undefined)).toBe(true);
+    // Past their age the keys were asked for again, once per cooldown: at 11 and at 30 minutes.
+    expect(ehr.jwksRequests - before).toBe(2);
+  });
+
+  it.each([
+    ['a JWKS larger than 64 KB', 'huge'],
+    ['an answer that is not a key set', 'not-a-key-set'],
+    ['a redirect, even to the same server (never followed)', 'redirect'],
+  ] as const)('refuses tokens when the first fetch brings %s', async (_what, behaviour) => {
+    ehr.setBehaviour(behaviour);
+
+    const rejection = await rejectionOf(outageVerifier(), await at());
+
+    expect(rejection.reason).toBe('jwks-unavailable');
   });
 });
 
