@@ -31,6 +31,22 @@ export interface AnyCondition {
 export type BooleanCondition = AllCondition | AnyCondition;
 export type Condition = FactCondition | BooleanCondition;
 
+/**
+ * A shared condition of `rules/conditions.json`, by name, as a rule file or another shared
+ * condition writes it. The build puts the whole condition, named so, in its place: compiled rules
+ * hold no references.
+ */
+export interface ConditionReference {
+  condition: string;
+}
+
+/** A condition as written in a file: a compiled one, or a reference to a shared condition. */
+export type WrittenCondition =
+  FactCondition | { name?: string; all: WrittenCondition[] } | { name?: string; any: WrittenCondition[] } | ConditionReference;
+
+/** A shared condition (`rules/conditions.json`): `all` or `any` of written conditions, with what it means. */
+export type SharedCondition = { description: string } & ({ all: WrittenCondition[] } | { any: WrittenCondition[] });
+
 export const APPLIES_WHEN = 'applies when';
 export const FIRES_WHEN = 'fires when';
 
@@ -115,12 +131,18 @@ export type RunnableRule = Pick<RuleDefinition, 'name' | 'priority' | 'condition
 export interface CompiledKnowledgeBase extends KnowledgeBaseMetadata {
   digest: string;
   rules: CompiledRule[];
+  /** The shared conditions as written, by name, for the catalogue and the console. */
+  sharedConditions?: Record<string, SharedCondition>;
 }
 
-export function isFactCondition(condition: Condition): condition is FactCondition {
+export function isFactCondition(condition: Condition | WrittenCondition): condition is FactCondition {
   return 'fact' in condition;
 }
 
-export function childrenOf(condition: BooleanCondition): Condition[] {
+export function isConditionReference(condition: WrittenCondition): condition is ConditionReference {
+  return 'condition' in condition;
+}
+
+export function childrenOf<C extends Condition | WrittenCondition>(condition: { all: C[] } | { any: C[] }): C[] {
   return 'all' in condition ? condition.all : condition.any;
 }

@@ -1,15 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Engine, type Almanac, type RuleProperties } from 'json-rules-engine';
+import { Engine, type Almanac, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import type { PatientFacts } from '../../functions/core/types.js';
-import { isRuleFile } from '../knowledge-base/rule-files.js';
+import { CONDITIONS_FILE, isRuleFile } from '../knowledge-base/rule-files.js';
 
 /**
  * The baseline of the bench: json-rules-engine as it comes (`new Engine(rules)`, default options:
  * JSONPath path resolver, stock operators, undefined facts are errors), fed the rule files of
  * rules/ whole, event params and evidence included.
  *
- * Three additions, the least that lets those rules run at all, each as plain as possible:
+ * The shared conditions of conditions.json go in through json-rules-engine's own `setCondition`, which
+ * the rules' `{"condition": name}` references name. Three additions, the least that lets those rules
+ * run at all, each as plain as possible:
  * - the `known` and `hasItems` operators, which the rule files use and json-rules-engine does not ship;
  * - the derived facts as simple dynamic facts: `percentFallFromBaseline` computed directly,
  *   `countOfRules` a constant 0 (stock keeps no rule outcomes to count), `valueSetMatches` an exact
@@ -40,8 +42,20 @@ export function readValueSets(rulesDir: string): Record<string, string[]> {
   );
 }
 
-export function createStockEngine(rules: RuleProperties[], valueSets: Record<string, string[]>): Engine {
+/** The shared conditions of conditions.json, by name (none when the folder has no such file). */
+export function readSharedConditions(rulesDir: string): Record<string, TopLevelCondition> {
+  const file = path.join(rulesDir, CONDITIONS_FILE);
+  if (!existsSync(file)) return {};
+  return (JSON.parse(readFileSync(file, 'utf8')) as { conditions: Record<string, TopLevelCondition> }).conditions;
+}
+
+export function createStockEngine(
+  rules: RuleProperties[],
+  valueSets: Record<string, string[]>,
+  sharedConditions: Record<string, TopLevelCondition> = {},
+): Engine {
   const engine = new Engine(rules);
+  for (const [name, condition] of Object.entries(sharedConditions)) engine.setCondition(name, condition);
   engine.addOperator(
     'known',
     (value: unknown, expected: unknown) => (value !== undefined && value !== null && value !== 'unknown') === expected,

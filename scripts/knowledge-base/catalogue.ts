@@ -1,5 +1,5 @@
-import type { CompiledKnowledgeBase, Condition } from '../../functions/core/rule-definition.js';
-import { childrenOf, isFactCondition } from '../../functions/core/rule-definition.js';
+import type { CompiledKnowledgeBase, WrittenCondition } from '../../functions/core/rule-definition.js';
+import { childrenOf, isConditionReference, isFactCondition } from '../../functions/core/rule-definition.js';
 import type { RuleCaseFile } from './check-cases.js';
 
 /**
@@ -14,31 +14,53 @@ const CATEGORIES = ['therapy-selection', 'order-check', 'monitoring', 'response'
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n+/g, ' ');
 
+/** The anchor of a shared condition's entry in the catalogue. */
+const sharedAnchor = (name: string) => `shared-${name.replace(/[^a-z0-9]+/g, '-')}`;
+
+/** What the condition lines of one rule know: value sets to link, shared condition names, named branches shown. */
+interface LineContext {
+  valueSets: ReadonlySet<string>;
+  shared: ReadonlySet<string>;
+  shown: Set<string>;
+}
+
 /**
  * A condition tree as nested bullets: the words of each condition, "all of" / "any of" for
- * branches. A named branch already shown for the same rule is shown again by its name only.
+ * branches. A shared condition is shown by its name, linked to its entry; a named branch already
+ * shown for the same rule is shown again by its name only.
  */
-function conditionLines(condition: Condition, depth: number, valueSets: ReadonlySet<string>, shown: Set<string>): string[] {
+function conditionLines(condition: WrittenCondition, depth: number, context: LineContext): string[] {
   const indent = '  '.repeat(depth);
+  const sharedName = isConditionReference(condition)
+    ? condition.condition
+    : isFactCondition(condition)
+      ? undefined
+      : condition.name;
+  if (sharedName !== undefined && context.shared.has(sharedName)) {
+    return [`${indent}- *${sharedName}* ([shared condition](#${sharedAnchor(sharedName)}))`];
+  }
+  if (isConditionReference(condition)) return [`${indent}- ${condition.condition}`];
   if (isFactCondition(condition)) {
     const set = condition.params?.valueSet;
-    const link = typeof set === 'string' && valueSets.has(set) ? ` (value set [\`${set}\`](#value-set-${set}))` : '';
+    const link = typeof set === 'string' && context.valueSets.has(set) ? ` (value set [\`${set}\`](#value-set-${set}))` : '';
     return [`${indent}- ${condition.name}${link}`];
   }
   const children = childrenOf(condition);
   const word = 'all' in condition ? 'all of' : 'any of';
-  if (condition.name && shown.has(condition.name)) return [`${indent}- ${condition.name} (as above)`];
-  if (condition.name) shown.add(condition.name);
+  if (condition.name && context.shown.has(condition.name)) return [`${indent}- ${condition.name} (as above)`];
+  if (condition.name) context.shown.add(condition.name);
   const head = condition.name ? `${condition.name}: ${word}` : word;
-  if (children.length === 1 && !condition.name) return conditionLines(children[0]!, depth, valueSets, shown);
-  return [`${indent}- ${head}`, ...children.flatMap((child) => conditionLines(child, depth + 1, valueSets, shown))];
+  if (children.length === 1 && !condition.name) return conditionLines(children[0]!, depth, context);
+  return [`${indent}- ${head}`, ...children.flatMap((child) => conditionLines(child, depth + 1, context))];
 }
 
-function branchLines(branch: Condition | undefined, valueSets: ReadonlySet<string>, none: string, shown: Set<string>): string[] {
-  if (!branch || (!isFactCondition(branch) && childrenOf(branch).length === 0)) return [`- ${none}`];
-  const children = isFactCondition(branch) ? [branch] : childrenOf(branch);
-  if (!isFactCondition(branch) && 'any' in branch) return conditionLines({ any: children }, 0, valueSets, shown);
-  return children.flatMap((child) => conditionLines(child, 0, valueSets, shown));
+function branchLines(branch: WrittenCondition | undefined, none: string, context: LineContext): string[] {
+  if (!branch || (!isFactCondition(branch) && !isConditionReference(branch) && childrenOf(branch).length === 0))
+    return [`- ${none}`];
+  if (isFactCondition(branch) || isConditionReference(branch)) return conditionLines(branch, 0, context);
+  const children = childrenOf(branch);
+  if ('any' in branch) return conditionLines({ any: children }, 0, context);
+  return children.flatMap((child) => conditionLines(child, 0, context));
 }
 
 /** What could not be confirmed, one Markdown bullet each: the rules concerned, the statement, its source. */
@@ -53,6 +75,8 @@ export function unconfirmedList(kb: Pick<CompiledKnowledgeBase, 'unconfirmed'>):
 export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, RuleCaseFile>): string {
   const valueSets = kb.valueSets ?? {};
   const setNames = new Set(Object.keys(valueSets));
+  const shared = kb.sharedConditions ?? {};
+  const sharedNames = new Set(Object.keys(shared));
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
 
@@ -89,7 +113,7 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
       const p = rule.event.params;
       const [appliesWhen, firesWhen] = rule.conditions.all;
       const file = cases.get(rule.name);
-      const shown = new Set<string>();
+      const context: LineContext = { valueSets: setNames, shared: sharedNames, shown: new Set() };
       const count = (expect: string) => file?.cases.filter((c) => c.expect === expect).length ?? 0;
       push(
         '',
@@ -99,11 +123,11 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
         '',
         '**Applies when**',
         '',
-        ...branchLines(appliesWhen, setNames, 'always', shown),
+        ...branchLines(appliesWhen, 'always', context),
         '',
         '**Fires when**',
         '',
-        ...branchLines(firesWhen as Condition, setNames, 'always', shown),
+        ...branchLines(firesWhen, 'always', context),
         '',
         `**Says:** ${p.summary}`,
         '',
@@ -129,6 +153,30 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
           `- [${source.label}](${source.url})${source.pmid ? ` (PMID ${source.pmid})` : ''}${where ? `, ${where}` : ''}: ${e.statement}`,
         );
       }
+    }
+  }
+
+  if (sharedNames.size > 0) {
+    push(
+      '',
+      '## Shared conditions',
+      '',
+      'Conditions several rules need with one meaning, written once in [conditions.json](../rules/conditions.json) and referred to by name. Each comes out true, false or unknown like any condition.',
+    );
+    for (const [name, condition] of Object.entries(shared)) {
+      const context: LineContext = {
+        valueSets: setNames,
+        shared: new Set([...sharedNames].filter((n) => n !== name)),
+        shown: new Set(),
+      };
+      push(
+        '',
+        `### ${name}`,
+        '',
+        `<a id="${sharedAnchor(name)}"></a>${condition.description}`,
+        '',
+        ...conditionLines({ ...condition, name: undefined } as WrittenCondition, 0, context),
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import patientFactsSchema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
@@ -8,16 +8,20 @@ import { words, type ValueSet } from '../../functions/core/value-sets.js';
 import { operatorValueShapes } from '../../functions/core/operators.js';
 import {
   childrenOf,
+  isConditionReference,
   isFactCondition,
   type CompiledKnowledgeBase,
   type CompiledRule,
   type Condition,
   type KnowledgeBaseMetadata,
   type RuleDefinition,
+  type SharedCondition,
+  type WrittenCondition,
 } from '../../functions/core/rule-definition.js';
 import { checkCaseFiles } from './check-cases.js';
 import { ajvPath, describeAjvError, RuleFilesInvalidError, type RuleFileProblem } from './problems.js';
-import { KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-files.js';
+import { CONDITIONS_FILE, CONDITIONS_SCHEMA_FILE, KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-files.js';
+import { expandReferences, referenceCycles, referencesIn, type SharedConditions } from './shared-conditions.js';
 
 /**
  * Build-time checks of the rule files: everything that would otherwise surface as a wrong answer
@@ -90,16 +94,33 @@ function checkValueShape(operator: string, value: unknown): string | undefined {
 interface KnowledgeBaseContext {
   rulesById: ReadonlyMap<string, RuleDefinition>;
   params: ParamsContext;
+  shared: SharedConditions;
 }
 
+/**
+ * Checks a condition tree as written. `rule` is the rule it belongs to, or undefined for a shared
+ * condition, which may not count rules (it has no priority of its own to be counted after).
+ */
 function checkConditions(
-  condition: Condition,
+  condition: WrittenCondition,
   where: string,
-  rule: RuleDefinition,
+  rule: RuleDefinition | undefined,
   kb: KnowledgeBaseContext,
   report: (where: string, problem: string) => void,
 ): void {
+  if (isConditionReference(condition)) {
+    if (!Object.hasOwn(kb.shared, condition.condition)) {
+      report(`${where}.condition`, `unknown shared condition "${condition.condition}" (not in ${CONDITIONS_FILE})`);
+    }
+    return;
+  }
   if (!isFactCondition(condition)) {
+    if (condition.name !== undefined && Object.hasOwn(kb.shared, condition.name)) {
+      report(
+        `${where}.name`,
+        `"${condition.name}" is the name of a shared condition: refer to it as {"condition": "${condition.name}"}`,
+      );
+    }
     const key = 'all' in condition ? 'all' : 'any';
     const seen = new Set<string>();
     childrenOf(condition).forEach((child, i) => {
@@ -128,7 +149,9 @@ function checkConditions(
         report(`${where}.params`, `unknown fact path "${input}" (not in schemas/patient-facts.schema.json)`);
       }
     }
-    if (fact === 'countOfRules' && !paramsProblem) {
+    if (fact === 'countOfRules' && rule === undefined) {
+      report(`${where}.fact`, 'a shared condition cannot count rules: write the count in the rule');
+    } else if (fact === 'countOfRules' && rule !== undefined && !paramsProblem) {
       for (const id of (params as { rules: string[] }).rules) {
         const other = kb.rulesById.get(id);
         if (other && other.priority <= rule.priority) {
@@ -161,6 +184,7 @@ function conditionNames(condition: Condition): string[] {
 
 /** Each note or conditional action of a finding must name a condition of its own rule, or it could never show. */
 function checkNotes(rule: RuleDefinition, report: (where: string, problem: string) => void): void {
+  // The rule as compiled: a shared condition's parts have names a note may use.
   const names = new Set(conditionNames(rule.conditions as Condition));
   (rule.event.params.notes ?? []).forEach((note, i) => {
     if (!names.has(note.when))
@@ -222,9 +246,21 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const meta = readJson(KNOWLEDGE_BASE_FILE) as KnowledgeBaseMetadata | undefined;
   const metaSchema = readJson(KNOWLEDGE_BASE_SCHEMA_FILE) as object | undefined;
   const ruleSchema = readJson(RULE_SCHEMA_FILE) as object | undefined;
-  if (!meta || !metaSchema || !ruleSchema) throw new RuleFilesInvalidError(problems);
+  const conditionsSchema = readJson(CONDITIONS_SCHEMA_FILE) as object | undefined;
+  const conditionsFile = existsSync(path.join(rulesDir, CONDITIONS_FILE)) ? readJson(CONDITIONS_FILE) : { conditions: {} };
+  if (!meta || !metaSchema || !ruleSchema || !conditionsSchema || conditionsFile === undefined) {
+    throw new RuleFilesInvalidError(problems);
+  }
 
   const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // The rule schema first: the shared conditions' schema refers to its definitions.
+  const validateRule = ajv.compile<RuleDefinition>(ruleSchema);
+  const validateShared = ajv.compile<{ conditions: Record<string, SharedCondition> }>(conditionsSchema);
+  if (!validateShared(conditionsFile)) {
+    for (const error of validateShared.errors ?? []) reportIn(rel(CONDITIONS_FILE))(ajvPath(error), describeAjvError(error));
+    throw new RuleFilesInvalidError(problems);
+  }
+  const shared: SharedConditions = conditionsFile.conditions;
   const validateMeta = ajv.compile<KnowledgeBaseMetadata>(metaSchema);
   if (!validateMeta(meta)) {
     for (const error of validateMeta.errors ?? []) reportIn(rel(KNOWLEDGE_BASE_FILE))(ajvPath(error), describeAjvError(error));
@@ -234,7 +270,6 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
     reportIn(rel(KNOWLEDGE_BASE_FILE))('changelog[0].version', `the newest changelog entry must be for version ${meta.version}`);
   }
 
-  const validateRule = ajv.compile<RuleDefinition>(ruleSchema);
   const files = ruleFileNames(rulesDir);
 
   const rules: { file: string; rule: RuleDefinition }[] = [];
@@ -274,10 +309,28 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const kb: KnowledgeBaseContext = {
     rulesById,
     params: { ruleIds: new Set(rulesById.keys()), valueSetNames: new Set(Object.keys(valueSets)) },
+    shared,
   };
-  for (const { file, rule } of rules) {
-    checkConditions(rule.conditions, 'conditions', rule, kb, reportIn(file));
-    checkNotes(rule, reportIn(file));
+  const reportShared = reportIn(rel(CONDITIONS_FILE));
+  for (const [name, condition] of Object.entries(shared)) {
+    checkConditions(condition as WrittenCondition, `conditions["${name}"]`, undefined, kb, reportShared);
+  }
+  const cycles = referenceCycles(shared);
+  for (const cycle of cycles) {
+    reportShared(`conditions["${cycle[0]}"]`, `refers to itself: ${cycle.map((n) => `"${n}"`).join(' -> ')}`);
+  }
+  for (const { file, rule } of rules)
+    checkConditions(rule.conditions as WrittenCondition, 'conditions', rule, kb, reportIn(file));
+  const written = [...Object.values(shared), ...rules.map(({ rule }) => rule.conditions)] as WrittenCondition[];
+  if (cycles.length === 0 && written.every((c) => referencesIn(c).every((name) => Object.hasOwn(shared, name)))) {
+    // References are sound: every rule is checked further, and compiled, whole.
+    for (const entry of rules) {
+      entry.rule = {
+        ...entry.rule,
+        conditions: expandReferences(entry.rule.conditions as WrittenCondition, shared) as RuleDefinition['conditions'],
+      };
+      checkNotes(entry.rule, reportIn(entry.file));
+    }
   }
   checkValueSets(valueSets, meta.sources, reportIn(rel(KNOWLEDGE_BASE_FILE)));
   (meta.unconfirmed ?? []).forEach((item, i) => {
@@ -304,18 +357,24 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const { $schema: _schema, ...metadata } = meta as KnowledgeBaseMetadata & { $schema?: string };
   return {
     files: files.map(rel),
-    knowledgeBase: { ...metadata, digest: digestOf(rulesDir), rules: embedded },
+    knowledgeBase: {
+      ...metadata,
+      digest: digestOf(rulesDir),
+      rules: embedded,
+      ...(Object.keys(shared).length > 0 ? { sharedConditions: shared } : {}),
+    },
   };
 }
 
 /**
- * sha256 over the knowledge base's files (knowledge-base.json and every rule file, not the schemas
- * nor the cases), in name order, each as its name, a NUL, its bytes and a NUL: any change to any
- * rule, source or value set changes the digest.
+ * sha256 over the knowledge base's files (knowledge-base.json, conditions.json and every rule file,
+ * not the schemas nor the cases), in name order, each as its name, a NUL, its bytes and a NUL: any
+ * change to any rule, shared condition, source or value set changes the digest.
  */
 export function digestOf(rulesDir: string): string {
   const hash = createHash('sha256');
-  const names = [KNOWLEDGE_BASE_FILE, ...ruleFileNames(rulesDir)].sort();
+  const shared = existsSync(path.join(rulesDir, CONDITIONS_FILE)) ? [CONDITIONS_FILE] : [];
+  const names = [KNOWLEDGE_BASE_FILE, ...shared, ...ruleFileNames(rulesDir)].sort();
   for (const name of names) {
     hash
       .update(name)

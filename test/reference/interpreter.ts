@@ -256,11 +256,24 @@ const INDICATOR_RANK = new Map([
   ['info', 2],
 ]);
 
-function parseCondition(c: unknown, fail: (why: string) => Error): Condition {
+/** The shared conditions of conditions.json by name, and the names being expanded (to refuse a cycle). */
+interface Shared {
+  byName: Dict;
+  expanding: readonly string[];
+}
+
+function parseCondition(c: unknown, fail: (why: string) => Error, shared: Shared): Condition {
   if (!isObject(c)) throw fail('a condition is not an object');
+  if (typeof c.condition === 'string') {
+    // A reference stands for the whole shared condition it names.
+    const name = c.condition;
+    if (!Object.hasOwn(shared.byName, name)) throw fail(`unknown shared condition "${name}"`);
+    if (shared.expanding.includes(name)) throw fail(`shared condition "${name}" refers to itself`);
+    return parseCondition(shared.byName[name], fail, { byName: shared.byName, expanding: [...shared.expanding, name] });
+  }
   for (const kind of ['all', 'any'] as const) {
     const parts = c[kind];
-    if (Array.isArray(parts)) return { kind, parts: parts.map((p: unknown) => parseCondition(p, fail)) };
+    if (Array.isArray(parts)) return { kind, parts: parts.map((p: unknown) => parseCondition(p, fail, shared)) };
   }
   const { fact, operator, path } = c;
   if (typeof fact !== 'string' || typeof operator !== 'string') throw fail('a condition has no fact or operator');
@@ -276,7 +289,7 @@ function parseCondition(c: unknown, fail: (why: string) => Error): Condition {
   return { kind: 'leaf', fact, path: segments, operator, test, value: c.value, params: isObject(c.params) ? c.params : {} };
 }
 
-function parseRule(raw: unknown, file: string): Rule {
+function parseRule(raw: unknown, file: string, shared: Shared): Rule {
   const id = String(follow(raw, ['name']));
   const fail = (why: string): Error => new Error(`rule ${id} (${file}): ${why}`);
   if (typeof follow(raw, ['name']) !== 'string') throw fail('name must be a string');
@@ -290,7 +303,7 @@ function parseRule(raw: unknown, file: string): Rule {
   const rank = INDICATOR_RANK.get(String(follow(raw, ['event', 'params', 'indicator'])));
   if (typeof priority !== 'number' || !Number.isInteger(priority)) throw fail('priority must be an integer');
   if (rank === undefined) throw fail('event.params.indicator must be info, warning or critical');
-  return { id, priority, rank, applies: parseCondition(applies, fail), fires: parseCondition(fires, fail) };
+  return { id, priority, rank, applies: parseCondition(applies, fail, shared), fires: parseCondition(fires, fail, shared) };
 }
 
 function* leaves(c: Condition): Generator<Leaf> {
@@ -311,21 +324,27 @@ function readValueSets(knowledgeBase: unknown): Map<string, string[][]> {
 }
 
 /**
- * Loads every rule file of `rulesDir` (not its subfolders, `knowledge-base.json` or schema files)
- * and the value sets of its `knowledge-base.json`. Throws, naming the rule, on an unknown
- * operator, a malformed rule, a duplicate id, or a reference to a missing rule or value set.
+ * Loads every rule file of `rulesDir` (not its subfolders, `knowledge-base.json`, `conditions.json`
+ * or schema files), the value sets of its `knowledge-base.json` and the shared conditions of its
+ * `conditions.json`, which stand in for each `{"condition": name}`. Throws, naming the rule, on an
+ * unknown operator, a malformed rule, a duplicate id, or a reference to a missing rule, value set
+ * or shared condition.
  */
 export function loadReference(rulesDir: string = join(import.meta.dirname, '..', '..', 'rules')): Reference {
   const read = (file: string): unknown => JSON.parse(readFileSync(join(rulesDir, file), 'utf8'));
   const kbFile = join(rulesDir, 'knowledge-base.json');
   const valueSets = readValueSets(existsSync(kbFile) ? read('knowledge-base.json') : {});
+  const conditionsFile = join(rulesDir, 'conditions.json');
+  const sharedByName = follow(existsSync(conditionsFile) ? read('conditions.json') : {}, ['conditions']);
+  const shared: Shared = { byName: isObject(sharedByName) ? sharedByName : {}, expanding: [] };
+  const notRules = new Set(['knowledge-base.json', 'conditions.json']);
   const files = readdirSync(rulesDir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith('.json') && d.name !== 'knowledge-base.json' && !d.name.includes('schema'))
+    .filter((d) => d.isFile() && d.name.endsWith('.json') && !notRules.has(d.name) && !d.name.includes('schema'))
     .map((d) => d.name);
 
   const byId = new Map<string, Rule>();
   for (const file of files) {
-    const rule = parseRule(read(file), file);
+    const rule = parseRule(read(file), file, shared);
     if (byId.has(rule.id)) throw new Error(`rule ${rule.id} (${file}): duplicate rule id`);
     byId.set(rule.id, rule);
   }

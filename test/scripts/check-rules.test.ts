@@ -133,7 +133,7 @@ describe('rule-file checks', () => {
       (r) => {
         firesWhen(r).all.push(firesWhen(r).all[0]);
       },
-      /fixture-eosinophilia-order\.json at conditions\.all\[1\]\.all\[3\]: repeats an earlier condition/,
+      /fixture-eosinophilia-order\.json at conditions\.all\[1\]\.all\[2\]: repeats an earlier condition/,
     ],
     [
       'a note on a condition the rule does not have',
@@ -178,6 +178,52 @@ describe('rule-file checks', () => {
         firesWhen(r).all[0].params.rules[0] = 'response-urine';
       },
       /fixture-count\.json at .*params: countOfRules names an unknown rule: response-urine/,
+    ],
+    [
+      'a reference to a shared condition that does not exist',
+      'fixture-eosinophilia-order.json',
+      (r) => {
+        firesWhen(r).all[1] = { condition: 'a proposed order' };
+      },
+      /fixture-eosinophilia-order\.json at conditions\.all\[1\]\.all\[1\]\.condition: unknown shared condition "a proposed order" \(not in conditions\.json\)/,
+    ],
+    [
+      'a shared condition that refers to itself',
+      'conditions.json',
+      (c) => {
+        c.conditions['no echocardiogram on record'].any.push({ condition: 'a proposed order without an echocardiogram' });
+      },
+      /rules\/conditions\.json at conditions\["a proposed order without an echocardiogram"\]: refers to itself: "a proposed order without an echocardiogram" -> "no echocardiogram on record" -> "a proposed order without an echocardiogram"/,
+    ],
+    [
+      'a branch of a rule named like a shared condition',
+      'fixture-kit-detected.json',
+      (r) => {
+        r.conditions.all[1] = { name: 'fires when', all: [{ name: 'no echocardiogram on record', all: firesWhen(r).all }] };
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.name: "no echocardiogram on record" is the name of a shared condition/,
+    ],
+    [
+      'a shared condition that counts rules',
+      'conditions.json',
+      (c) => {
+        c.conditions['no echocardiogram on record'].any.push({
+          name: 'x',
+          fact: 'countOfRules',
+          operator: 'equal',
+          value: 0,
+          params: { rules: ['fixture-dose'], withOutcome: ['fired'] },
+        });
+      },
+      /rules\/conditions\.json at conditions\["no echocardiogram on record"\]\.any\[2\]\.fact: a shared condition cannot count rules/,
+    ],
+    [
+      'an unknown fact path in a shared condition',
+      'conditions.json',
+      (c) => {
+        c.conditions['no echocardiogram on record'].any[0].path = '$.echo';
+      },
+      /rules\/conditions\.json at conditions\["no echocardiogram on record"\]\.any\[0\]\.fact: unknown fact path "cardiac\.echo"/,
     ],
   ])('names the file and the problem for %s', (_kind, file, edit, expected) => {
     const problems = problemsIn(brokenCopy(file, edit));
