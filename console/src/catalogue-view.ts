@@ -58,10 +58,12 @@ function conditionItem(condition: Condition): HTMLLIElement {
 }
 
 function sourcesList(rule: CompiledRule, kb: CompiledKnowledgeBase): HTMLElement {
+  const { evidence, noSource } = rule.event.params;
+  if (evidence.length === 0) return h('p', { class: 'sources' }, `No source is cited: ${noSource ?? 'none applies'}`);
   return h(
     'ul',
     { class: 'sources' },
-    ...rule.event.params.evidence.map((ref) => {
+    ...evidence.map((ref) => {
       const source = kb.sources[ref.source]!;
       const where = [ref.section && `section ${ref.section}`, ref.revision && `${ref.revision} text`].filter(Boolean).join(', ');
       return h(
@@ -72,6 +74,7 @@ function sourcesList(rule: CompiledRule, kb: CompiledKnowledgeBase): HTMLElement
         where ? ` (${where})` : '',
         ': ',
         ref.statement,
+        ref.when ? h('em', {}, ` (shown when: ${ref.when})`) : '',
       );
     }),
   );

@@ -34,6 +34,10 @@ export interface DerivedFact {
   /** The facts to ask for when the value is unknown (default: all the inputs). */
   asks?(params: Record<string, unknown>): string[];
   calculate(params: Record<string, unknown>, almanac: Almanac): unknown;
+  /** What the value is, for the rule-file checks of operators and text placeholders. */
+  valueType: 'number' | 'list';
+  /** Whether a known value means every input is known (so rule text may show the inputs). */
+  knownOnlyWithInputs: boolean;
   /** Checks a rule's params at build time; returns what is wrong, if anything. */
   checkParams(params: unknown, context: ParamsContext): string | undefined;
 }
@@ -45,24 +49,27 @@ const isStringList = (value: unknown): value is string[] => Array.isArray(value)
 const MEASURES = ['serumTryptaseNgMl', 'urinaryNMethylhistamine', 'boneMarrowMastCellPercent'] as const;
 
 /**
- * Fall from baseline to current, in percent of baseline (positive when the value went down).
- * Unknown when either value is missing; 0 when the baseline is 0, as nothing can fall below it.
- * Dividing first keeps huge (schema-valid) values finite; round cases stay exact (120 -> 96 is 20).
+ * Change from baseline to current, in percent of baseline: positive when the value rose (250 from
+ * 100 is +150), negative when it fell (12.5 from 71 is about -82). Unknown when either value is
+ * missing; 0 when the baseline is 0, as the change cannot be put in percent of nothing. Dividing
+ * first keeps huge (schema-valid) values finite; round cases stay exact (96 from 120 is -20).
  */
-function percentFall(baseline: unknown, current: unknown): number | undefined {
+function percentChange(baseline: unknown, current: unknown): number | undefined {
   if (typeof baseline !== 'number' || typeof current !== 'number') return undefined;
   if (baseline === 0) return 0;
-  return ((baseline - current) / baseline) * 100;
+  return ((current - baseline) / baseline) * 100;
 }
 
-const percentFallFromBaseline: DerivedFact = {
-  id: 'percentFallFromBaseline',
+const percentChangeFromBaseline: DerivedFact = {
+  id: 'percentChangeFromBaseline',
   inputs: (params) => [`treatmentCourse.baseline.${String(params.measure)}`, `treatmentCourse.current.${String(params.measure)}`],
   calculate: async (params, almanac) => {
     const course = await almanac.factValue<Record<string, Record<string, unknown> | undefined> | undefined>('treatmentCourse');
     const measure = String(params.measure);
-    return percentFall(course?.baseline?.[measure], course?.current?.[measure]);
+    return percentChange(course?.baseline?.[measure], course?.current?.[measure]);
   },
+  valueType: 'number',
+  knownOnlyWithInputs: true,
   checkParams: (params) => {
     const measure = (params as { measure?: unknown } | undefined)?.measure;
     return (MEASURES as readonly unknown[]).includes(measure) && Object.keys(params as object).length === 1
@@ -78,6 +85,8 @@ const countOfRules: DerivedFact = {
     const wanted = params.withOutcome as RuleOutcome[];
     return (params.rules as string[]).filter((id) => wanted.includes(contextOf(almanac).outcome(id))).length;
   },
+  valueType: 'number',
+  knownOnlyWithInputs: true,
   checkParams: (params, { ruleIds }) => {
     const { rules, withOutcome, ...rest } = (params ?? {}) as { rules?: unknown; withOutcome?: unknown };
     const shape = `params must be {"rules": [rule ids], "withOutcome": [some of ${RULE_OUTCOMES.join(', ')}]}`;
@@ -111,6 +120,9 @@ const valueSetMatches: DerivedFact = {
       return shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
     });
   },
+  valueType: 'list',
+  // Known when any one of its lists is given.
+  knownOnlyWithInputs: false,
   checkParams: (params, { valueSetNames }) => {
     const shape = 'params must be {"valueSet": a value set of knowledge-base.json, "lists": [dotted paths of string lists]}';
     if (!isObject(params) || Object.keys(params).length !== 2 || !isStringList(params.lists) || params.lists.length === 0)
@@ -144,6 +156,8 @@ const kitVariantsFound: DerivedFact = {
     if (found.length > 0) return found;
     return read.includes(undefined) ? undefined : [];
   },
+  valueType: 'list',
+  knownOnlyWithInputs: true,
   checkParams: (params) => {
     const shape =
       'params must be {"variants"?: [one-letter variants], "codons"?: [from, to], "except"?: [one-letter variants]}, with variants or codons';
@@ -167,6 +181,6 @@ const kitVariantsFound: DerivedFact = {
   },
 };
 
-export const derivedFacts: readonly DerivedFact[] = [percentFallFromBaseline, countOfRules, valueSetMatches, kitVariantsFound];
+export const derivedFacts: readonly DerivedFact[] = [percentChangeFromBaseline, countOfRules, valueSetMatches, kitVariantsFound];
 
 export const derivedFactsById: ReadonlyMap<string, DerivedFact> = new Map(derivedFacts.map((f) => [f.id, f]));

@@ -19,4 +19,5 @@ export { InvalidPatientFactsError, type FactProblem, type FieldProblem } from '.
 export { describeErrors as describeSchemaErrors } from './validate-facts.js';
 export { isObject } from './json-values.js';
 export { readKitVariant, type KitVariant } from './normalise-facts.js';
+export { markdownEntries } from './finding-text.js';
 export type * from './types.js';

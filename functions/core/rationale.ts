@@ -1,4 +1,5 @@
 import { derivedFactsById } from './derived-facts.js';
+import { canonicalJson } from './json-values.js';
 import { conditionPath, patientFactPath } from './fact-paths.js';
 import { numericOperators } from './operators.js';
 import { FIRES_WHEN } from './rule-definition.js';
@@ -89,6 +90,21 @@ function reasonsText(leaves: readonly EvaluatedFactCondition[]): string {
     return leaf.name;
   });
   return `${parts.join('; ')}.`;
+}
+
+/**
+ * The value a derived fact had in a rule's evaluated conditions (the leaf that computed it, with
+ * the same params), for its finding's text.
+ */
+export function derivedValueIn(node: EvaluatedCondition, fact: string, params: Record<string, unknown>): unknown {
+  if (!('conditions' in node)) {
+    return node.fact === fact && canonicalJson(node.params ?? {}) === canonicalJson(params) ? node.actual : undefined;
+  }
+  for (const child of node.conditions) {
+    const value = derivedValueIn(child, fact, params);
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
 }
 
 /** The names of the conditions (leaves and branches) that came out true, for a finding's notes. */

@@ -1,3 +1,4 @@
+import type { TextValue } from './finding-text.js';
 import type { Category, Evidence, Indicator, SuggestedAction } from './types.js';
 import type { ValueSet } from './value-sets.js';
 
@@ -53,6 +54,8 @@ export const FIRES_WHEN = 'fires when';
 export interface RuleEvidence extends Evidence {
   /** Key of the source in `rules/knowledge-base.json`. */
   source: string;
+  /** Shown only when this named condition of the rule came out true (a statement that holds only then). */
+  when?: string;
 }
 
 /** A paragraph added to a finding's detail when the named condition of its rule came out true. */
@@ -65,10 +68,16 @@ export interface DetailNote {
 export interface FindingContent {
   category: Category;
   indicator: Indicator;
+  /** May show `{{name}}` values (finding-text.ts), as may the detail and the notes. */
   summary: string;
   detail: string;
   notes?: DetailNote[];
+  /** The fact values the text shows, by the name its placeholders use. */
+  values?: Record<string, TextValue>;
+  /** Empty only with `noSource`. */
   evidence: RuleEvidence[];
+  /** Why no source is cited: a statement about the record rather than the patient. */
+  noSource?: string;
   /** `when`: offered only when that named condition of the rule came out true. */
   suggestedActions?: (SuggestedAction & { when?: string })[];
 }
@@ -117,6 +126,7 @@ export interface EvidenceRef {
   statement: string;
   section?: string;
   revision?: string;
+  when?: string;
 }
 
 /** A rule as embedded in the bundle: its evidence points at the sources instead of repeating them. */

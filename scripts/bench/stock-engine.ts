@@ -13,7 +13,7 @@ import { CONDITIONS_FILE, isRuleFile } from '../knowledge-base/rule-files.js';
  * the rules' `{"condition": name}` references name. Three additions, the least that lets those rules
  * run at all, each as plain as possible:
  * - the `known` and `hasItems` operators, which the rule files use and json-rules-engine does not ship;
- * - the derived facts as simple dynamic facts: `percentFallFromBaseline` computed directly,
+ * - the derived facts as simple dynamic facts: `percentChangeFromBaseline` computed directly,
  *   `countOfRules` a constant 0 (stock keeps no rule outcomes to count), `valueSetMatches` an exact
  *   lower-case match against the value set's members, `kitVariantsFound` an exact match against the
  *   listed variants (no codon ranges, no notation reading);
@@ -60,7 +60,7 @@ export function createStockEngine(
     'known',
     (value: unknown, expected: unknown) => (value !== undefined && value !== null && value !== 'unknown') === expected,
   );
-  engine.addFact('percentFallFromBaseline', async (params: Record<string, unknown>, almanac: Almanac) => {
+  engine.addFact('percentChangeFromBaseline', async (params: Record<string, unknown>, almanac: Almanac) => {
     const course = await almanac.factValue<{ baseline?: Record<string, number>; current?: Record<string, number> } | undefined>(
       'treatmentCourse',
     );
@@ -68,7 +68,7 @@ export function createStockEngine(
     const baseline = course?.baseline?.[measure];
     const current = course?.current?.[measure];
     if (baseline === undefined || current === undefined) return undefined;
-    return baseline === 0 ? 0 : ((baseline - current) * 100) / baseline;
+    return baseline === 0 ? 0 : ((current - baseline) * 100) / baseline;
   });
   engine.addOperator('hasItems', (value: unknown, expected: unknown) => Array.isArray(value) && value.length > 0 === expected);
   engine.addFact('countOfRules', () => 0);

@@ -146,11 +146,12 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
         push('');
       }
       push('**Evidence**', '');
+      if (p.evidence.length === 0) push(`- No source is cited: ${p.noSource ?? 'none applies'}`);
       for (const e of p.evidence) {
         const source = kb.sources[e.source]!;
         const where = [e.section && `section ${e.section}`, e.revision && `${e.revision} text`].filter(Boolean).join(', ');
         push(
-          `- [${source.label}](${source.url})${source.pmid ? ` (PMID ${source.pmid})` : ''}${where ? `, ${where}` : ''}: ${e.statement}`,
+          `- [${source.label}](${source.url})${source.pmid ? ` (PMID ${source.pmid})` : ''}${where ? `, ${where}` : ''}: ${e.statement}${e.when ? ` (shown when *${e.when}*)` : ''}`,
         );
       }
     }

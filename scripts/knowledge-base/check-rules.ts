@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import patientFactsSchema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
 import { derivedFactsById, type ParamsContext } from '../../functions/core/derived-facts.js';
 import { words, type ValueSet } from '../../functions/core/value-sets.js';
-import { operatorValueShapes } from '../../functions/core/operators.js';
+import { operatorFactTypes, operatorValueShapes } from '../../functions/core/operators.js';
 import {
   childrenOf,
   isConditionReference,
@@ -19,6 +18,8 @@ import {
   type WrittenCondition,
 } from '../../functions/core/rule-definition.js';
 import { checkCaseFiles } from './check-cases.js';
+import { checkText } from './check-text.js';
+import { deref, factSchemaAt, type SchemaNode } from './fact-schema.js';
 import { ajvPath, describeAjvError, RuleFilesInvalidError, type RuleFileProblem } from './problems.js';
 import { CONDITIONS_FILE, CONDITIONS_SCHEMA_FILE, KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-files.js';
 import { expandReferences, referenceCycles, referencesIn, type SharedConditions } from './shared-conditions.js';
@@ -29,34 +30,6 @@ import { expandReferences, referenceCycles, referencesIn, type SharedConditions 
  */
 
 const KNOWLEDGE_BASE_SCHEMA_FILE = 'knowledge-base.schema.json';
-
-interface SchemaNode {
-  type?: string | string[];
-  enum?: unknown[];
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  $ref?: string;
-}
-
-const factsSchema = patientFactsSchema as SchemaNode & { $defs: Record<string, SchemaNode> };
-
-function deref(node: SchemaNode): SchemaNode {
-  return node.$ref ? deref(factsSchema.$defs[node.$ref.replace('#/$defs/', '')] ?? {}) : node;
-}
-
-/** The PatientFacts schema node at a dotted path, or undefined when no such fact exists. */
-function factSchemaAt(dottedPath: string): SchemaNode | undefined {
-  let node: SchemaNode | undefined = factsSchema;
-  const segments = dottedPath.split('.');
-  for (const [index, segment] of segments.entries()) {
-    node = deref(node);
-    const isLast = index === segments.length - 1;
-    if (segment === 'length' && isLast && node.type === 'array') return { type: 'number' };
-    node = node.properties && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
-    if (node === undefined) return undefined;
-  }
-  return deref(node);
-}
 
 const typeOfValue = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value);
 
@@ -140,7 +113,11 @@ function checkConditions(
   if (shapeProblem) report(`${where}.value`, shapeProblem);
 
   const derived = derivedFactsById.get(fact);
+  const needs = operatorFactTypes[operator];
   if (derived) {
+    if (needs !== undefined && derived.valueType !== needs) {
+      report(`${where}.operator`, `operator ${operator} needs a ${needs} fact; ${fact} is a ${derived.valueType}`);
+    }
     if (factPath !== undefined) report(`${where}.path`, `derived fact ${fact} takes params, not a path`);
     const paramsProblem = derived.checkParams(params, kb.params);
     if (paramsProblem) report(`${where}.params`, paramsProblem);
@@ -171,6 +148,13 @@ function checkConditions(
     report(`${where}.fact`, `unknown fact path "${dotted}" (not in schemas/patient-facts.schema.json, nor a derived fact)`);
     return;
   }
+  const factType = schema.type === 'array' ? 'list' : schema.type;
+  if (needs !== undefined && factType !== needs) {
+    report(
+      `${where}.operator`,
+      `operator ${operator} needs a ${needs} fact; ${dotted} is ${schema.enum ? 'a value of a value set' : `a ${String(factType)}`}`,
+    );
+  }
   if (!shapeProblem) {
     const valueProblem = checkValueAgainstFact(operator, value, schema);
     if (valueProblem) report(`${where}.value`, valueProblem);
@@ -182,14 +166,26 @@ function conditionNames(condition: Condition): string[] {
   return isFactCondition(condition) ? own : [...own, ...childrenOf(condition).flatMap(conditionNames)];
 }
 
-/** Each note or conditional action of a finding must name a condition of its own rule, or it could never show. */
-function checkNotes(rule: RuleDefinition, report: (where: string, problem: string) => void): void {
+/**
+ * Each note, conditional evidence item or conditional action of a finding must name a condition of
+ * its own rule, or it could never show.
+ */
+function checkWhens(rule: RuleDefinition, report: (where: string, problem: string) => void): void {
   // The rule as compiled: a shared condition's parts have names a note may use.
   const names = new Set(conditionNames(rule.conditions as Condition));
-  (rule.event.params.notes ?? []).forEach((note, i) => {
-    if (!names.has(note.when))
-      report(`event.params.notes[${i}].when`, `"${note.when}" is not the name of a condition of this rule`);
-  });
+  const { notes, evidence, suggestedActions } = rule.event.params;
+  const conditional: [string, { when?: string }[] | undefined][] = [
+    ['notes', notes],
+    ['evidence', evidence],
+    ['suggestedActions', suggestedActions],
+  ];
+  for (const [key, items] of conditional) {
+    (items ?? []).forEach(({ when }, i) => {
+      if (when !== undefined && !names.has(when)) {
+        report(`event.params.${key}[${i}].when`, `"${when}" is not the name of a condition of this rule`);
+      }
+    });
+  }
 }
 
 /** Value sets: sources that exist, members named once, and list facts they validate that exist. */
@@ -329,7 +325,8 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
         ...entry.rule,
         conditions: expandReferences(entry.rule.conditions as WrittenCondition, shared) as RuleDefinition['conditions'],
       };
-      checkNotes(entry.rule, reportIn(entry.file));
+      checkWhens(entry.rule, reportIn(entry.file));
+      checkText(entry.rule, reportIn(entry.file));
     }
   }
   checkValueSets(valueSets, meta.sources, reportIn(rel(KNOWLEDGE_BASE_FILE)));
@@ -344,11 +341,12 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const embedded: CompiledRule[] = rules
     .map(({ rule }) => {
       const { $schema: _schema, ...definition } = rule as RuleDefinition & { $schema?: string };
-      const evidence = definition.event.params.evidence.map(({ source, statement, section, revision }) => ({
+      const evidence = definition.event.params.evidence.map(({ source, statement, section, revision, when }) => ({
         source,
         statement,
         ...(section ? { section } : {}),
         ...(revision ? { revision } : {}),
+        ...(when ? { when } : {}),
       }));
       return { ...definition, event: { ...definition.event, params: { ...definition.event.params, evidence } } };
     })

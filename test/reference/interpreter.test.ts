@@ -159,6 +159,11 @@ describe('operators', () => {
     ['hasItems', [], true, false],
     ['hasItems', [], false, true],
     ['hasItems', 'abc', true, false],
+    ['wholeNumber', 1800, true, true],
+    ['wholeNumber', 1.8, true, false],
+    ['wholeNumber', 1.8, false, true],
+    ['wholeNumber', 0, false, false],
+    ['wholeNumber', '2', true, false],
     ['known', 'x', true, true],
     ['known', 'x', false, false],
   ])('evaluates %s on %j against %j as %s', (operator, actual, value, expected) => {
@@ -348,21 +353,21 @@ describe('normalisation', () => {
   });
 });
 
-describe('derived fact percentFallFromBaseline', () => {
-  const fall = (operator: string, value: number): Json =>
-    all(leaf('percentFallFromBaseline', undefined, operator, value, { measure: 'serumTryptaseNgMl' }));
+describe('derived fact percentChangeFromBaseline', () => {
+  const change = (operator: string, value: number): Json =>
+    all(leaf('percentChangeFromBaseline', undefined, operator, value, { measure: 'serumTryptaseNgMl' }));
   const course = (baseline: unknown, current: unknown): object => ({
     treatmentCourse: { baseline: { serumTryptaseNgMl: baseline }, current: { serumTryptaseNgMl: current } },
   });
 
-  it('computes the fall from baseline as a percentage of baseline', () => {
-    expect(outcome(fall('greaterThanInclusive', 60), course(100, 40))).toBe('fired');
-    expect(outcome(fall('greaterThan', 60), course(100, 40))).toBe('not-fired');
-    expect(outcome(fall('equal', -50), course(100, 150))).toBe('fired');
+  it('computes the change from baseline as a percentage of baseline, negative for a fall', () => {
+    expect(outcome(change('lessThanInclusive', -60), course(100, 40))).toBe('fired');
+    expect(outcome(change('lessThan', -60), course(100, 40))).toBe('not-fired');
+    expect(outcome(change('equal', 50), course(100, 150))).toBe('fired');
   });
 
-  it('reads a zero baseline as no fall', () => {
-    expect(outcome(fall('equal', 0), course(0, 12))).toBe('fired');
+  it('reads a zero baseline as no change', () => {
+    expect(outcome(change('equal', 0), course(0, 12))).toBe('fired');
   });
 
   it.each([
@@ -371,7 +376,7 @@ describe('derived fact percentFallFromBaseline', () => {
     ['100', 40],
     [100, null],
   ])('is unknown when baseline %j or current %j is not a number', (baseline, current) => {
-    expect(outcome(fall('greaterThan', 0), course(baseline, current))).toBe('undecided');
+    expect(outcome(change('greaterThan', 0), course(baseline, current))).toBe('undecided');
   });
 });
 

@@ -83,6 +83,8 @@ const OPERATORS = new Map<string, Test>([
   ['greaterThan', compare((a, e) => a > e)],
   ['greaterThanInclusive', compare((a, e) => a >= e)],
   ['hasItems', (a, e) => Array.isArray(a) && a.length > 0 === e],
+  // true: the number has no fractional part; false: it has one (1.8 platelets sent in 10^9/L)
+  ['wholeNumber', (a, e) => isFiniteNumber(a) && Number.isInteger(a) === e],
 ]);
 
 // ---- KIT protein notation -------------------------------------------------------------------
@@ -181,12 +183,13 @@ const containsRun = (tokens: string[], run: string[]): boolean =>
 
 const DERIVED = new Map<string, (params: Dict, ctx: Context) => unknown>([
   [
-    'percentFallFromBaseline',
+    'percentChangeFromBaseline',
     (params, { facts }) => {
       const baseline = follow(facts, ['treatmentCourse', 'baseline', String(params.measure)]);
       const current = follow(facts, ['treatmentCourse', 'current', String(params.measure)]);
       if (typeof baseline !== 'number' || typeof current !== 'number') return undefined;
-      return baseline === 0 ? 0 : ((baseline - current) / baseline) * 100;
+      // Rising is positive; a zero baseline gives no change (as the written semantics say).
+      return baseline === 0 ? 0 : ((current - baseline) / baseline) * 100;
     },
   ],
   [

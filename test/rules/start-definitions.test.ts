@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PatientFacts } from '../../functions/core/index.js';
-import { CONDITIONS_FILE, RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
+import { CONDITIONS_FILE, ruleFileNames, RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
 import { loadReference } from '../reference/interpreter.js';
 import { copyOfRules, evaluatorFor, removeRuleCopies } from '../support/rule-folders.js';
 
@@ -96,17 +96,8 @@ const probeId = (condition: string) => `probe-${condition.replace(/[^a-z]+/g, '-
 /** Probe rules, one per shared condition under test, beside the fixture knowledge base and the real conditions.json. */
 function probeRules(): string {
   const dir = copyOfRules();
-  for (const name of [
-    'fixture-count',
-    'fixture-dose',
-    'fixture-eosinophilia-order',
-    'fixture-kit-detected',
-    'fixture-symptoms',
-    'fixture-tryptase-fall',
-  ]) {
-    rmSync(path.join(dir, `${name}.json`));
-    rmSync(path.join(dir, 'cases', `${name}.json`));
-  }
+  for (const file of ruleFileNames(dir)) rmSync(path.join(dir, file));
+  rmSync(path.join(dir, 'cases'), { recursive: true });
   copyFileSync(path.join(RULES_DIR, CONDITIONS_FILE), path.join(dir, CONDITIONS_FILE));
   mkdirSync(path.join(dir, 'cases'), { recursive: true });
   const conditions = [...COLUMNS, 'not known to start therapy', 'not known to continue therapy'];

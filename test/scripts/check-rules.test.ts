@@ -225,6 +225,140 @@ describe('rule-file checks', () => {
       },
       /rules\/conditions\.json at conditions\["no echocardiogram on record"\]\.any\[0\]\.fact: unknown fact path "cardiac\.echo"/,
     ],
+    [
+      'a placeholder that names no value of the rule',
+      'fixture-tryptase-fall.json',
+      (r) => {
+        r.event.params.detail = 'Fixture detail with {{baseline}} and {{nadir}}.';
+      },
+      /fixture-tryptase-fall\.json at event\.params\.detail: \{\{nadir\}\} is not one of the rule's values/,
+    ],
+    [
+      'a value the rule does not read',
+      'fixture-tryptase-fall.json',
+      (r) => {
+        r.event.params.values.baseline = { fact: 'labs', path: '$.serumTryptaseNgMl', format: 'number' };
+      },
+      /fixture-tryptase-fall\.json at event\.params\.values\.baseline: the rule does not read labs\.serumTryptaseNgMl/,
+    ],
+    [
+      'a value that may be unknown when its text is shown',
+      'fixture-dose.json',
+      (r) => {
+        r.conditions.all[1] = {
+          name: 'fires when',
+          any: [
+            firesWhen(r).all[0],
+            {
+              name: 'Eosinophils at least 1500/uL',
+              fact: 'labs',
+              path: '$.eosinophilsPerMicroliter',
+              operator: 'greaterThanInclusive',
+              value: 1500,
+            },
+          ],
+        };
+        r.event.params.detail = 'A dose of {{dose}} mg/day (fixture).';
+        r.event.params.values = { dose: { fact: 'order', path: '$.dailyDoseMg', format: 'number' } };
+      },
+      /fixture-dose\.json at event\.params\.detail: \{\{dose\}\} may not be known when this text is shown/,
+    ],
+    [
+      'a summary longer than 139 characters with its values at their widest',
+      'fixture-tryptase-fall.json',
+      (r) => {
+        r.event.params.values.p = r.event.params.values.change;
+        r.event.params.summary = `${'x'.repeat(112)} {{p}} {{p}} {{change}}`;
+      },
+      /fixture-tryptase-fall\.json at event\.params\.summary: is 148 characters with its values at their widest: at most 139/,
+    ],
+    [
+      'a list in a summary',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all.push({
+          name: 'Other KIT variants are given',
+          fact: 'molecular',
+          path: '$.kitOtherMutations',
+          operator: 'known',
+          value: true,
+        });
+        r.event.params.values = { variants: { fact: 'molecular', path: '$.kitOtherMutations', format: 'entries' } };
+        r.event.params.summary = 'KIT D816V with {{variants}} (fixture).';
+      },
+      /fixture-kit-detected\.json at event\.params\.summary: \{\{variants\}\} is a list, which has no widest value/,
+    ],
+    [
+      'a format that cannot write its value',
+      'fixture-count-units.json',
+      (r) => {
+        r.event.params.values.eosinophils.format = 'entries';
+      },
+      /fixture-count-units\.json at event\.params\.values\.eosinophils\.format: format entries cannot write labs\.eosinophilsPerMicroliter \(a number\)/,
+    ],
+    [
+      'evidence whose condition the rule does not have',
+      'fixture-eosinophilia-order.json',
+      (r) => {
+        r.event.params.evidence[1].when = 'The echocardiogram is late';
+      },
+      /fixture-eosinophilia-order\.json at event\.params\.evidence\[1\]\.when: "The echocardiogram is late" is not the name of a condition of this rule/,
+    ],
+    [
+      'a suggested action whose condition the rule does not have',
+      'fixture-dose.json',
+      (r) => {
+        r.event.params.suggestedActions[0].when = 'The dose is huge';
+      },
+      /fixture-dose\.json at event\.params\.suggestedActions\[0\]\.when: "The dose is huge" is not the name of a condition of this rule/,
+    ],
+    [
+      'evidence left empty without saying why',
+      'fixture-count-units.json',
+      (r) => {
+        delete r.event.params.noSource;
+      },
+      /fixture-count-units\.json at event\.params\.evidence: must NOT have fewer than 1 items/,
+    ],
+    [
+      'a finding that says it cites no source but cites one',
+      'fixture-dose.json',
+      (r) => {
+        r.event.params.noSource = 'About the record.';
+      },
+      /fixture-dose\.json at event\.params\.evidence: must NOT have more than 0 items/,
+    ],
+    [
+      'hasItems on a fact that is not a list',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0] = { name: 'x', fact: 'order', path: '$.dailyDoseMg', operator: 'hasItems', value: true };
+      },
+      /fixture-dose\.json at conditions\.all\[1\]\.all\[0\]\.operator: operator hasItems needs a list fact; order\.dailyDoseMg is a number/,
+    ],
+    [
+      'a number comparison on a derived list',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0] = {
+          name: 'x',
+          fact: 'valueSetMatches',
+          operator: 'greaterThan',
+          value: 0,
+          params: { valueSet: 'demo-drugs', lists: ['medications.active'] },
+        };
+      },
+      /fixture-dose\.json at conditions\.all\[1\]\.all\[0\]\.operator: operator greaterThan needs a number fact; valueSetMatches is a list/,
+    ],
+    [
+      'wholeNumber on a fact that is not a number',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].operator = 'wholeNumber';
+        firesWhen(r).all[0].value = false;
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.operator: operator wholeNumber needs a number fact; molecular\.kitD816V is a value of a value set/,
+    ],
   ])('names the file and the problem for %s', (_kind, file, edit, expected) => {
     const problems = problemsIn(brokenCopy(file, edit));
 
