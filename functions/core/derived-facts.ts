@@ -1,5 +1,6 @@
 import type { Almanac } from 'json-rules-engine';
 import { readDottedPath } from './fact-paths.js';
+import { quoteEntry } from './finding-text.js';
 import { isObject } from './json-values.js';
 import { readKitVariant } from './normalise-facts.js';
 import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
@@ -181,6 +182,31 @@ const kitVariantsFound: DerivedFact = {
   },
 };
 
-export const derivedFacts: readonly DerivedFact[] = [percentChangeFromBaseline, countOfRules, valueSetMatches, kitVariantsFound];
+/**
+ * The other KIT variant entries that cannot be read (knowledge-base spec v3, KIT notation: they may
+ * be D816V or another exon-17 variant), each quoted (quoteEntry) since the rationale shows them.
+ * Unknown when the list is not given; [] when every entry was read.
+ */
+const kitVariantsUnreadable: DerivedFact = {
+  id: 'kitVariantsUnreadable',
+  inputs: () => ['molecular.kitOtherMutations'],
+  calculate: (_params, almanac) => {
+    const list = readDottedPath(contextOf(almanac).facts, 'molecular.kitOtherMutations');
+    if (!isStringList(list)) return undefined;
+    return list.filter((entry) => readKitVariant(entry) === undefined).map(quoteEntry);
+  },
+  valueType: 'list',
+  knownOnlyWithInputs: true,
+  checkParams: (params) =>
+    params === undefined || (isObject(params) && Object.keys(params).length === 0) ? undefined : 'takes no params ({} or none)',
+};
+
+export const derivedFacts: readonly DerivedFact[] = [
+  percentChangeFromBaseline,
+  countOfRules,
+  valueSetMatches,
+  kitVariantsFound,
+  kitVariantsUnreadable,
+];
 
 export const derivedFactsById: ReadonlyMap<string, DerivedFact> = new Map(derivedFacts.map((f) => [f.id, f]));

@@ -17,7 +17,7 @@ import type {
   MissingFact,
   PatientFacts,
 } from './types.js';
-import { normaliseFacts } from './normalise-facts.js';
+import { normaliseFacts, unreadableEntriesBehind } from './normalise-facts.js';
 import { assertPatientFacts } from './validate-facts.js';
 
 /** The one rank of indicators: findings and cards are shown critical first. */
@@ -104,7 +104,7 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
     };
   }
 
-  function missingFactsOf(runs: readonly RuleRun[], read: FactReader): MissingFact[] {
+  function missingFactsOf(runs: readonly RuleRun[], read: FactReader, facts: PatientFacts): MissingFact[] {
     const neededBy = new Map<string, Set<string>>();
     for (const run of runs) {
       if (run.outcome !== 'undecided' || run.conditions === undefined) continue;
@@ -116,9 +116,14 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
         }
       }
     }
+    const behind = unreadableEntriesBehind(facts);
     return [...neededBy.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([fact, ids]) => ({ fact, neededBy: [...ids].sort(byRuleOrder) }));
+      .map(([fact, ids]) => ({
+        fact,
+        neededBy: [...ids].sort(byRuleOrder),
+        ...(Object.hasOwn(behind, fact) ? { unreadableEntries: behind[fact]! } : {}),
+      }));
   }
 
   function knowledgeBaseOfAnswer(): KnowledgeBaseInfo {
@@ -137,7 +142,10 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
     const outcomes = Object.fromEntries(
       [...runs].sort((a, b) => byRuleOrder(a.ruleId, b.ruleId)).map((run) => [run.ruleId, run.outcome]),
     );
-    return { result: { knowledgeBase: knowledgeBaseOfAnswer(), findings, missingFacts: missingFactsOf(runs, read) }, outcomes };
+    return {
+      result: { knowledgeBase: knowledgeBaseOfAnswer(), findings, missingFacts: missingFactsOf(runs, read, valid) },
+      outcomes,
+    };
   }
 
   return {

@@ -1,4 +1,5 @@
 import { derivedFactsById } from './derived-facts.js';
+import { quoteEntry } from './finding-text.js';
 import { canonicalJson } from './json-values.js';
 import { conditionPath, patientFactPath } from './fact-paths.js';
 import { numericOperators } from './operators.js';
@@ -85,7 +86,9 @@ function reasonsText(leaves: readonly EvaluatedFactCondition[]): string {
     }
     if (Array.isArray(leaf.actual) && leaf.actual.length > 0 && leaf.operator === 'hasItems') {
       shown.add(key);
-      return `${leaf.name} (${leaf.actual.join(', ')})`;
+      // A derived list is written safe by its fact; a list of the record is quoted here (no markup).
+      const entries = derivedFactsById.has(leaf.fact) ? leaf.actual : leaf.actual.map((entry) => quoteEntry(String(entry)));
+      return `${leaf.name} (${entries.join(', ')})`;
     }
     return leaf.name;
   });

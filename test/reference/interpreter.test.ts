@@ -312,6 +312,12 @@ describe('normalisation', () => {
     ['p.Pro551LeufsTer5', 'P551Lfs*5'],
     ['P551FS', 'P551fs'],
     ['DEL419', 'del419'],
+    ['KIT p.D816V', 'D816V'],
+    ['KIT:p.Asp816Val', 'D816V'],
+    ['kit D816V', 'D816V'],
+    ['c-KIT (p.Asp816Val)', 'D816V'],
+    ['c.2447A>T', 'D816V'],
+    ['NM_000222.2:c.2447a>t', 'D816V'],
   ])('rewrites the KIT variant %j as %j', (entry, canonical) => {
     const result = outcome(all(leaf('molecular', '$.kitOtherMutations', 'contains', canonical)), {
       molecular: { kitOtherMutations: [entry] },
@@ -320,7 +326,7 @@ describe('normalisation', () => {
     expect(result).toBe('fired');
   });
 
-  it.each(['c.2447A>T', 'exon 11 deletion', '', 'D816', 'D816_I817ins', 'p.(D816V', 'B816V'])(
+  it.each(['c.2446G>C', 'NM_001093772.1:c.2447A>T', 'exon 11 deletion', '', 'D816', 'D816_I817ins', 'p.(D816V', 'B816V'])(
     'keeps the unreadable KIT variant %j as it is',
     (entry) => {
       const result = outcome(all(leaf('molecular', '$.kitOtherMutations', 'contains', entry)), {
@@ -333,6 +339,19 @@ describe('normalisation', () => {
 
   it.each(['D816V', 'p.Asp816Val'])('sets kitD816V to detected when the other KIT variants include %j', (entry) => {
     const facts = { molecular: { kitD816V: 'not-detected', kitOtherMutations: ['F522C', entry] } };
+
+    expect(outcome(all(leaf('molecular', '$.kitD816V', 'equal', 'detected')), facts)).toBe('fired');
+  });
+
+  it('reads a not-detected D816V result as unknown beside an entry it cannot read', () => {
+    const facts = { molecular: { kitD816V: 'not-detected', kitOtherMutations: ['F522C', 'exon 17 mutation'] } };
+
+    expect(outcome(all(leaf('molecular', '$.kitD816V', 'equal', 'not-detected')), facts)).toBe('undecided');
+    expect(outcome(all(leaf('kitVariantsUnreadable', undefined, 'hasItems', true)), facts)).toBe('fired');
+  });
+
+  it('keeps a detected D816V result beside an entry it cannot read', () => {
+    const facts = { molecular: { kitD816V: 'detected', kitOtherMutations: ['exon 17 mutation'] } };
 
     expect(outcome(all(leaf('molecular', '$.kitD816V', 'equal', 'detected')), facts)).toBe('fired');
   });

@@ -134,11 +134,30 @@ const KIT_FORMS: [RegExp, (g: (string | undefined)[]) => string][] = [
   [/^del(\d+)$/i, (g) => `del${g[1]}`],
 ];
 
-/** Reads one KIT variant in protein notation; undefined when it is in none of the known forms. */
+/** The one cDNA change read (spec v3: c.2447A>T is D816V), keyed by its upper-case spelling. */
+const CDNA_TO_PROTEIN = new Map([['C.2447A>T', 'D816V']]);
+
+/**
+ * Reads one KIT variant in protein notation, after any gene prefix ("KIT ", "KIT:", "c-KIT ")
+ * and the NM_000222 transcript; `p.` and enclosing parentheses may come in either order. The cDNA
+ * c.2447A>T is D816V; any other cDNA, and anything in none of the known forms, is undefined.
+ */
 function readKit(entry: unknown): { canonical: string; codon: number } | undefined {
   if (typeof entry !== 'string') return undefined;
-  let s = entry.trim().replace(/^p\./i, '');
-  s = (/^\((.*)\)$/.exec(s)?.[1] ?? s).replace(THREE_LETTER_RE, (code) => THREE_LETTER[code.toLowerCase()] ?? code);
+  let s = entry.trim();
+  const prefix = /^(c-)?kit(\s*:\s*|\s+)/i.exec(s);
+  if (prefix) s = s.slice(prefix[0].length);
+  const transcript = /^nm_000222(\.\d+)?\s*:\s*/i.exec(s);
+  if (transcript) s = s.slice(transcript[0].length);
+  if (/^c\./i.test(s)) {
+    const protein = CDNA_TO_PROTEIN.get(s.toUpperCase());
+    return protein ? readKit(protein) : undefined;
+  }
+  for (let round = 0; round < 2; round++) {
+    if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1);
+    if (/^p\./i.test(s)) s = s.slice(2);
+  }
+  s = s.replace(THREE_LETTER_RE, (code) => THREE_LETTER[code.toLowerCase()] ?? code);
   for (const [re, write] of KIT_FORMS) {
     const match = re.exec(s);
     if (!match) continue;
@@ -163,7 +182,11 @@ function normalise(input: object): Dict {
   if (isObject(molecular) && Array.isArray(kit)) {
     const normalised = kit.map((entry: unknown) => readKit(entry)?.canonical ?? entry);
     molecular.kitOtherMutations = normalised;
+    // A listed D816V wins over any summary; an entry that cannot be read may be D816V, so a
+    // "not-detected" beside it is not relied on.
     if (normalised.includes('D816V')) molecular.kitD816V = 'detected';
+    else if (molecular.kitD816V === 'not-detected' && kit.some((entry: unknown) => !readKit(entry)))
+      molecular.kitD816V = 'unknown';
   }
   return facts;
 }
@@ -224,6 +247,13 @@ const DERIVED = new Map<string, (params: Dict, ctx: Context) => unknown>([
       if (matches.length > 0) return matches;
       // Nothing matched, but an entry we cannot read might have: the answer is not known.
       return read.includes(undefined) ? undefined : [];
+    },
+  ],
+  [
+    'kitVariantsUnreadable',
+    (_params, { facts }) => {
+      const list = follow(facts, ['molecular', 'kitOtherMutations']);
+      return Array.isArray(list) ? list.filter((entry) => !readKit(entry)) : undefined;
     },
   ],
 ]);
