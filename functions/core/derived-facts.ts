@@ -135,6 +135,14 @@ const valueSetMatches: DerivedFact = {
   },
 };
 
+const KIT_VARIANTS = 'molecular.kitOtherMutations';
+
+/** The other KIT variant entries of the run (normalised), or undefined when the list is not given. */
+function kitEntries(almanac: Almanac): string[] | undefined {
+  const list = readDottedPath(contextOf(almanac).facts, KIT_VARIANTS);
+  return isStringList(list) ? list : undefined;
+}
+
 /**
  * The other KIT variants (normalised) that are one of `variants`, or start at a codon within
  * `codons` [from, to] and are not one of `except`. Unknown when the list is not given, and when
@@ -142,10 +150,10 @@ const valueSetMatches: DerivedFact = {
  */
 const kitVariantsFound: DerivedFact = {
   id: 'kitVariantsFound',
-  inputs: () => ['molecular.kitOtherMutations'],
+  inputs: () => [KIT_VARIANTS],
   calculate: (params, almanac) => {
-    const list = readDottedPath(contextOf(almanac).facts, 'molecular.kitOtherMutations');
-    if (!isStringList(list)) return undefined;
+    const list = kitEntries(almanac);
+    if (list === undefined) return undefined;
     const variants = (params.variants as string[] | undefined) ?? [];
     const except = (params.except as string[] | undefined) ?? [];
     const [from, to] = (params.codons as [number, number] | undefined) ?? [1, 0];
@@ -189,12 +197,11 @@ const kitVariantsFound: DerivedFact = {
  */
 const kitVariantsUnreadable: DerivedFact = {
   id: 'kitVariantsUnreadable',
-  inputs: () => ['molecular.kitOtherMutations'],
-  calculate: (_params, almanac) => {
-    const list = readDottedPath(contextOf(almanac).facts, 'molecular.kitOtherMutations');
-    if (!isStringList(list)) return undefined;
-    return list.filter((entry) => readKitVariant(entry) === undefined).map(quoteEntry);
-  },
+  inputs: () => [KIT_VARIANTS],
+  calculate: (_params, almanac) =>
+    kitEntries(almanac)
+      ?.filter((entry) => readKitVariant(entry) === undefined)
+      .map(quoteEntry),
   valueType: 'list',
   knownOnlyWithInputs: true,
   checkParams: (params) =>
