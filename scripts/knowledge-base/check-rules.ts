@@ -111,6 +111,12 @@ function checkConditions(
   }
   const shapeProblem = checkValueShape(operator, value);
   if (shapeProblem) report(`${where}.value`, shapeProblem);
+  if (operator !== 'known' && (value === 'unknown' || (Array.isArray(value) && value.includes('unknown')))) {
+    report(
+      `${where}.value`,
+      `${operator} "unknown" is never true: an absent or "unknown" fact leaves every operator but known unknown; say known: false`,
+    );
+  }
 
   const derived = derivedFactsById.get(fact);
   const needs = operatorFactTypes[operator];
@@ -261,6 +267,12 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   if (!validateMeta(meta)) {
     for (const error of validateMeta.errors ?? []) reportIn(rel(KNOWLEDGE_BASE_FILE))(ajvPath(error), describeAjvError(error));
     throw new RuleFilesInvalidError(problems);
+  }
+  if (meta.status === 'active' && (meta.lastReviewed === null || meta.reviewedBy === null)) {
+    reportIn(rel(KNOWLEDGE_BASE_FILE))(
+      'status',
+      'status active needs the clinical review it rests on: set lastReviewed (a date) and reviewedBy (a role)',
+    );
   }
   if (meta.changelog[0]!.version !== meta.version) {
     reportIn(rel(KNOWLEDGE_BASE_FILE))('changelog[0].version', `the newest changelog entry must be for version ${meta.version}`);

@@ -359,6 +359,32 @@ describe('rule-file checks', () => {
       },
       /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.operator: operator wholeNumber needs a number fact; molecular\.kitD816V is a value of a value set/,
     ],
+    [
+      'equal "unknown", which is never true',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].value = 'unknown';
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.value: equal "unknown" is never true: .*say known: false/,
+    ],
+    [
+      'a list of values holding "unknown"',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].operator = 'in';
+        firesWhen(r).all[0].value = ['detected', 'unknown'];
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.value: in "unknown" is never true/,
+    ],
+    [
+      'status active without a review date',
+      'knowledge-base.json',
+      (kb) => {
+        kb.status = 'active';
+        kb.lastReviewed = null;
+      },
+      /rules\/knowledge-base\.json at status: status active needs the clinical review it rests on/,
+    ],
   ])('names the file and the problem for %s', (_kind, file, edit, expected) => {
     const problems = problemsIn(brokenCopy(file, edit));
 
