@@ -105,7 +105,8 @@ const countOfRules: DerivedFact = {
  * "lists": [dotted paths]}`. Unknown when none of the lists is given; otherwise the matches, each
  * shown by its words alone (lower case, no punctuation: the rationale quotes them into Markdown that
  * EHRs render, so no markup a record may hold comes through), with the member it was taken for when
- * the words differ ("rifampicin = rifampin").
+ * the words differ ("tegretol = carbamazepine"), and the member's note where its sources class it
+ * differently (knowledge-base spec v3: the finding says which source classes a drug how).
  * Only the first list is asked for when unknown: the others are deprecated spellings of it.
  */
 const valueSetMatches: DerivedFact = {
@@ -116,9 +117,10 @@ const valueSetMatches: DerivedFact = {
     const context = contextOf(almanac);
     const lists = (params.lists as string[]).map((list) => readDottedPath(context.facts, list)).filter(isStringList);
     if (lists.length === 0) return undefined;
-    return matchesIn(context.valueSet(params.valueSet as string)!, lists).map(({ listed, member }) => {
+    return matchesIn(context.valueSet(params.valueSet as string)!, lists).map(({ listed, member, note }) => {
       const shown = words(listed).join(' ');
-      return shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
+      const named = shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
+      return note ? `${named} (${note})` : named;
     });
   },
   valueType: 'list',

@@ -13,7 +13,8 @@ export {
 } from './evaluate.js';
 export type { CompiledKnowledgeBase } from './rule-definition.js';
 export type { RuleOutcome } from './three-valued.js';
-export { ruleKinds, sourceLabel } from './knowledge-base.js';
+export { namesAValueSetMember, ruleKinds, sourceLabel, valueSetMembers } from './knowledge-base.js';
+export type { CodedMember } from './value-sets.js';
 export { InvalidPatientFactsError, type FactProblem, type FieldProblem } from './validate-facts.js';
 // For the adapters (the HTTP, CDS Hooks and FHIR code reaches the core through this module only).
 export { describeErrors as describeSchemaErrors } from './validate-facts.js';

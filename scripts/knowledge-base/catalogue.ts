@@ -71,6 +71,31 @@ export function unconfirmedList(kb: Pick<CompiledKnowledgeBase, 'unconfirmed'>):
   );
 }
 
+/**
+ * The value-set members as docs/fhir-codes.md lists them, between its generated markers: every
+ * member's RxNorm ingredient code (or that none was confirmed), brands and the sources they were
+ * read in, by value set.
+ */
+export function valueSetCodeLines(kb: Pick<CompiledKnowledgeBase, 'valueSets' | 'sources'>): string[] {
+  const lines = [
+    'Written by `npm run generate` from `rules/knowledge-base.json` (its `valueSets`); the FHIR mapping reads the same codes through `valueSetMembers` of the core. A member without a confirmed code is matched by its name, synonyms and brands only.',
+    '',
+    '| RxNorm | member | value set | brands | read in |',
+    '| ------ | ------ | --------- | ------ | ------- |',
+  ];
+  const cited = new Set<string>();
+  for (const [name, set] of Object.entries(kb.valueSets ?? {})) {
+    for (const member of set.members) {
+      for (const key of member.sources ?? []) cited.add(key);
+      lines.push(
+        `| ${member.rxnorm ?? 'not confirmed'} | ${member.name} | \`${name}\` | ${escapeCell((member.brands ?? []).join(', '))} | ${(member.sources ?? []).join(', ')} |`,
+      );
+    }
+  }
+  lines.push('', ...[...cited].sort().map((key) => `- **${key}**: [${kb.sources[key]!.label}](${kb.sources[key]!.url})`));
+  return lines;
+}
+
 /** The catalogue of `kb`, with the number of cases of each rule from `cases`. */
 export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, RuleCaseFile>): string {
   const valueSets = kb.valueSets ?? {};
@@ -185,7 +210,7 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
     '',
     '## Value sets',
     '',
-    'Rules name a set; its members live here once. Matching ignores case, punctuation, salt and form words, and reads each ingredient of a combination.',
+    'Rules name a set; its members live here once, each with its RxNorm ingredient code and US brand names where a source confirmed them. A medication matches a member by its name, a synonym or a brand name; matching ignores case, punctuation, salt and form words, and reads each ingredient of a combination. The codes are also listed, for the FHIR mapping, in [fhir-codes.md](fhir-codes.md#value-set-members).',
   );
   for (const [name, set] of Object.entries(valueSets)) {
     push(
@@ -198,9 +223,12 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
     push(`Sources: ${set.sources.map((key) => `[${kb.sources[key]!.label}](${kb.sources[key]!.url})`).join('; ')}.`);
     if (set.validates)
       push('', `Every entry of \`${set.validates}\` must be a member of this set or of another set that validates it.`);
-    push('', '| member | synonyms | note |', '|---|---|---|');
-    for (const member of set.members)
-      push(`| ${member.name} | ${(member.synonyms ?? []).join(', ')} | ${escapeCell(member.note ?? '')} |`);
+    push('', '| member | RxNorm | brands | synonyms | note | code and brands read in |', '|---|---|---|---|---|---|');
+    for (const member of set.members) {
+      push(
+        `| ${member.name} | ${member.rxnorm ?? 'not confirmed'} | ${escapeCell((member.brands ?? []).join(', '))} | ${(member.synonyms ?? []).join(', ')} | ${escapeCell(member.note ?? '')} | ${(member.sources ?? []).join(', ')} |`,
+      );
+    }
   }
 
   push('', '## Sources', '', '| key | source | read |', '|---|---|---|');

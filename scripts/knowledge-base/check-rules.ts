@@ -204,14 +204,33 @@ function checkValueSets(
     set.sources.forEach((source, i) => {
       if (!Object.hasOwn(sources, source)) report(`valueSets.${name}.sources[${i}]`, `unknown source "${source}"`);
     });
-    const seen = new Set<string>();
     set.members.forEach((member, i) => {
-      for (const spelling of [member.name, ...(member.synonyms ?? [])]) {
+      (member.sources ?? []).forEach((source, j) => {
+        if (!Object.hasOwn(sources, source))
+          report(`valueSets.${name}.members[${i}].sources[${j}]`, `unknown source "${source}"`);
+      });
+    });
+    // Names and synonyms name one member each; a brand may belong to several (a combination
+    // counts as each of its ingredients), but never to a member and also name another.
+    const named = new Set<string>();
+    const branded = new Set<string>();
+    set.members.forEach((member, i) => {
+      const own = new Set<string>();
+      const spellings: [string, 'name' | 'brand'][] = [
+        ...[member.name, ...(member.synonyms ?? [])].map((s) => [s, 'name'] as [string, 'name']),
+        ...(member.brands ?? []).map((s) => [s, 'brand'] as [string, 'brand']),
+      ];
+      for (const [spelling, kind] of spellings) {
         const key = words(spelling).join(' ');
-        if (key === '') report(`valueSets.${name}.members[${i}]`, `"${spelling}" has no words to match`);
-        if (seen.has(key)) report(`valueSets.${name}.members[${i}]`, `"${spelling}" is already a name or synonym in this set`);
-        seen.add(key);
+        const where = `valueSets.${name}.members[${i}]`;
+        if (key === '') report(where, `"${spelling}" has no words to match`);
+        if (own.has(key)) report(where, `"${spelling}" is already a spelling of this member`);
+        else if (named.has(key) || (kind === 'name' && branded.has(key))) {
+          report(where, `"${spelling}" is already a name or synonym in this set`);
+        }
+        own.add(key);
       }
+      for (const [spelling, kind] of spellings) (kind === 'name' ? named : branded).add(words(spelling).join(' '));
     });
     if (set.validates !== undefined) {
       const fact = factSchemaAt(set.validates);

@@ -431,6 +431,7 @@ describe('derived fact valueSetMatches', () => {
           { name: "St John's wort" },
           { name: 'rifampin', synonyms: ['rifampicin'] },
           { name: 'quinidine' },
+          { name: 'carbamazepine', brands: ['Tegretol', 'E.E.S.'] },
         ],
       },
     },
@@ -452,6 +453,8 @@ describe('derived fact valueSetMatches', () => {
     ['rifampicin', true],
     ['hydroquinidine', false],
     ['St Johns', false],
+    ['Tegretol XR 200 mg', true],
+    ['e.e.s. 400', true],
   ])('matches %j: %s', (entry, expected) => {
     const result = outcome(matches(true), { medications: { active: [entry] } }, knowledgeBase);
 

@@ -350,7 +350,12 @@ function readValueSets(knowledgeBase: unknown): Map<string, string[][]> {
   const raw = follow(knowledgeBase, ['valueSets']);
   if (!isObject(raw)) return sets;
   for (const [name, set] of Object.entries(raw)) {
-    const names = asArray(follow(set, ['members'])).flatMap((m) => [follow(m, ['name']), ...asArray(follow(m, ['synonyms']))]);
+    // A member is named by its name, its synonyms and (v3) its brand names alike.
+    const names = asArray(follow(set, ['members'])).flatMap((m) => [
+      follow(m, ['name']),
+      ...asArray(follow(m, ['synonyms'])),
+      ...asArray(follow(m, ['brands'])),
+    ]);
     sets.set(name, names.filter((n): n is string => typeof n === 'string').map(tokenise));
   }
   return sets;

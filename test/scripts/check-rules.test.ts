@@ -385,6 +385,24 @@ describe('rule-file checks', () => {
       },
       /rules\/knowledge-base\.json at status: status active needs the clinical review it rests on/,
     ],
+    [
+      "a brand that is another member's name",
+      'knowledge-base.json',
+      (kb) => {
+        kb.valueSets = {
+          'demo-drugs': {
+            title: 'Demo drugs',
+            sources: ['DEMO'],
+            members: [
+              { name: 'lopinavir', brands: ['Kaletra'] },
+              { name: 'ritonavir', brands: ['Kaletra', 'Norvir'] },
+              { name: 'norvir', sources: ['NOPE'] },
+            ],
+          },
+        };
+      },
+      /knowledge-base\.json at valueSets\.demo-drugs\.members\[2\]\.sources\[0\]: unknown source "NOPE"\n.*valueSets\.demo-drugs\.members\[2\]: "norvir" is already a name or synonym in this set/,
+    ],
   ])('names the file and the problem for %s', (_kind, file, edit, expected) => {
     const problems = problemsIn(brokenCopy(file, edit));
 
