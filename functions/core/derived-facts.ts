@@ -25,7 +25,7 @@ export interface RunContext {
 /** What the build's checks know when they check a rule's params. */
 export interface ParamsContext {
   ruleIds: ReadonlySet<string>;
-  valueSetNames: ReadonlySet<string>;
+  valueSets: Readonly<Record<string, ValueSet>>;
 }
 
 export interface DerivedFact {
@@ -102,7 +102,8 @@ const countOfRules: DerivedFact = {
 
 /**
  * The entries of one or more string lists that name a member of a value set: `{"valueSet": name,
- * "lists": [dotted paths]}`. Unknown when none of the lists is given; otherwise the matches, each
+ * "lists": [dotted paths]}`, or only one member of it with `"member": name` (a statement that holds
+ * for that drug alone, such as the label naming erythromycin). Unknown when none of the lists is given; otherwise the matches, each
  * shown by its words alone (lower case, no punctuation: the rationale quotes them into Markdown that
  * EHRs render, so no markup a record may hold comes through), with the member it was taken for when
  * the words differ ("tegretol = carbamazepine"), and the member's note where its sources class it
@@ -117,21 +118,30 @@ const valueSetMatches: DerivedFact = {
     const context = contextOf(almanac);
     const lists = (params.lists as string[]).map((list) => readDottedPath(context.facts, list)).filter(isStringList);
     if (lists.length === 0) return undefined;
-    return matchesIn(context.valueSet(params.valueSet as string)!, lists).map(({ listed, member, note }) => {
-      const shown = words(listed).join(' ');
-      const named = shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
-      return note ? `${named} (${note})` : named;
-    });
+    const only = params.member as string | undefined;
+    const matches = matchesIn(context.valueSet(params.valueSet as string)!, lists);
+    return matches
+      .filter(({ member }) => only === undefined || member === only)
+      .map(({ listed, member, note }) => {
+        const shown = words(listed).join(' ');
+        const named = shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
+        return note ? `${named} (${note})` : named;
+      });
   },
   valueType: 'list',
   // Known when any one of its lists is given.
   knownOnlyWithInputs: false,
-  checkParams: (params, { valueSetNames }) => {
-    const shape = 'params must be {"valueSet": a value set of knowledge-base.json, "lists": [dotted paths of string lists]}';
-    if (!isObject(params) || Object.keys(params).length !== 2 || !isStringList(params.lists) || params.lists.length === 0)
-      return shape;
-    if (typeof params.valueSet !== 'string' || !valueSetNames.has(params.valueSet)) {
+  checkParams: (params, { valueSets }) => {
+    const shape =
+      'params must be {"valueSet": a value set of knowledge-base.json, "lists": [dotted paths of string lists], "member"?: a member of the set}';
+    if (!isObject(params) || !isStringList(params.lists) || params.lists.length === 0) return shape;
+    if (Object.keys(params).some((key) => !['valueSet', 'lists', 'member'].includes(key))) return shape;
+    if (typeof params.valueSet !== 'string' || !Object.hasOwn(valueSets, params.valueSet)) {
       return `unknown value set "${String(params.valueSet)}" (not in knowledge-base.json)`;
+    }
+    const members = valueSets[params.valueSet]!.members.map((m) => m.name);
+    if (params.member !== undefined && !members.includes(params.member as string)) {
+      return `"${String(params.member)}" is not a member of the value set ${params.valueSet}`;
     }
     return undefined;
   },

@@ -42,9 +42,9 @@ export function writeNumber(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 
-/** +150%, -82%, 0%: a whole percent with its sign. */
+/** +150%, -82.4%, -20.1%, 0%: one decimal at most (so a fall of 20.1% never reads as 20%), with its sign. */
 function writeSignedPercent(value: number): string {
-  const rounded = Math.abs(value) >= PLAIN_LIMIT ? value.toExponential(2) : String(Math.round(value));
+  const rounded = Math.abs(value) >= PLAIN_LIMIT ? value.toExponential(2) : String(Math.round(value * 10) / 10);
   return `${value > 0 && rounded !== '0' ? '+' : ''}${rounded === '-0' ? '0' : rounded}%`;
 }
 

@@ -335,7 +335,7 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const valueSets = meta.valueSets ?? {};
   const kb: KnowledgeBaseContext = {
     rulesById,
-    params: { ruleIds: new Set(rulesById.keys()), valueSetNames: new Set(Object.keys(valueSets)) },
+    params: { ruleIds: new Set(rulesById.keys()), valueSets },
     shared,
   };
   const reportShared = reportIn(rel(CONDITIONS_FILE));

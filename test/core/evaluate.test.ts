@@ -119,7 +119,7 @@ describe('evaluate()', () => {
   it('writes the values its rule reads into the text of a finding', async () => {
     const finding = (await fixture.evaluate(everything)).findings.find((f) => f.ruleId === 'fixture-tryptase-fall')!;
 
-    expect(finding.summary).toBe('Tryptase 120 -> 80 ng/mL, -33% (fixture).');
+    expect(finding.summary).toBe('Tryptase 120 -> 80 ng/mL, -33.3% (fixture).');
   });
 
   it('shows an evidence item that carries a condition only when that condition came out true', async () => {

@@ -17,10 +17,11 @@ describe('writing a value', () => {
     [1.84, 'number', '1.8'],
     [210000, 'number', '210000'],
     [34_600_000, 'number', '3.46e+7'],
-    [-82.39, 'signedPercent', '-82%'],
+    [-82.39, 'signedPercent', '-82.4%'],
+    [-20.1, 'signedPercent', '-20.1%'],
     [150, 'signedPercent', '+150%'],
     [0, 'signedPercent', '0%'],
-    [-0.2, 'signedPercent', '0%'],
+    [-0.02, 'signedPercent', '0%'],
   ] as const)('writes %j as %s: %s', (value, format, written) => {
     expect(writeValue(value, format)).toBe(written);
   });

@@ -45,7 +45,7 @@ interface Rule {
 
 interface Context {
   facts: Dict;
-  valueSets: Map<string, string[][]>;
+  valueSets: Map<string, SetMember[]>;
   outcomeOf(ruleId: string): Outcome;
 }
 
@@ -226,8 +226,14 @@ const DERIVED = new Map<string, (params: Dict, ctx: Context) => unknown>([
         .map((path) => follow(facts, String(path).split('.')))
         .filter((list): list is unknown[] => Array.isArray(list));
       if (lists.length === 0) return undefined;
-      const runs = valueSets.get(String(params.valueSet)) ?? [];
-      return lists.flat().filter((entry) => typeof entry === 'string' && runs.some((run) => containsRun(tokenise(entry), run)));
+      const members = valueSets.get(String(params.valueSet)) ?? [];
+      // An entry stands for the first member (in the set's order) one of whose spellings it holds.
+      const memberOf = (entry: string) => members.find((m) => m.runs.some((run) => containsRun(tokenise(entry), run)))?.name;
+      return lists.flat().filter((entry) => {
+        if (typeof entry !== 'string') return false;
+        const member = memberOf(entry);
+        return member !== undefined && (params.member === undefined || member === params.member);
+      });
     },
   ],
   [
@@ -344,19 +350,23 @@ function* leaves(c: Condition): Generator<Leaf> {
   else for (const part of c.parts) yield* leaves(part);
 }
 
-/** Value sets as token runs, tokenised once here rather than per patient. */
-function readValueSets(knowledgeBase: unknown): Map<string, string[][]> {
-  const sets = new Map<string, string[][]>();
+/** A value-set member: its name, and its spellings as token runs, tokenised once here rather than per patient. */
+interface SetMember {
+  name: unknown;
+  runs: string[][];
+}
+
+function readValueSets(knowledgeBase: unknown): Map<string, SetMember[]> {
+  const sets = new Map<string, SetMember[]>();
   const raw = follow(knowledgeBase, ['valueSets']);
   if (!isObject(raw)) return sets;
   for (const [name, set] of Object.entries(raw)) {
-    // A member is named by its name, its synonyms and (v3) its brand names alike.
-    const names = asArray(follow(set, ['members'])).flatMap((m) => [
-      follow(m, ['name']),
-      ...asArray(follow(m, ['synonyms'])),
-      ...asArray(follow(m, ['brands'])),
-    ]);
-    sets.set(name, names.filter((n): n is string => typeof n === 'string').map(tokenise));
+    const members = asArray(follow(set, ['members'])).map((m) => {
+      // A member is named by its name, its synonyms and (v3) its brand names alike.
+      const spellings = [follow(m, ['name']), ...asArray(follow(m, ['synonyms'])), ...asArray(follow(m, ['brands']))];
+      return { name: follow(m, ['name']), runs: spellings.filter((s): s is string => typeof s === 'string').map(tokenise) };
+    });
+    sets.set(name, members);
   }
   return sets;
 }

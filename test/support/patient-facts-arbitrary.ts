@@ -98,6 +98,9 @@ const cardiac = optionalRecord({
 const medications = optionalRecord({
   active: fc.array(medicationName, { maxLength: 3 }),
   strongCyp3a4Inducers: fc.array(fc.constantFrom('rifampin', 'carbamazepine', 'phenytoin', 'dexamethasone'), { maxLength: 2 }),
+  // v3: a restart or a first start, and names the record gave without a code that nothing matched
+  imatinibBefore: fc.boolean(),
+  unidentified: fc.array(fc.constantFrom('rifampine 600', 'Rx compound 12', '<b>herbal</b> tea'), { maxLength: 2 }),
 });
 
 const order = fc.record(
