@@ -159,12 +159,24 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const { silenceReportOf, silenceProblems } = await import('./knowledge-base/silence.js');
+  const silence = silenceReportOf(path.resolve(args.rules), result.knowledgeBase);
+  const unshown = silenceProblems(silence, path.basename(path.resolve(args.rules)));
+  if (unshown.length > 0) {
+    console.error(`Knowledge base NOT built: ${unshown.length} way(s) a safety rule falls silent that no case shows`);
+    for (const problem of unshown) console.error(`  ${formatProblem(problem)}`);
+    process.exitCode = 1;
+    return;
+  }
   mkdirSync(outDir, { recursive: true });
   writeIfChanged(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
   // The catalogue describes the repository's rules, never a copy under test.
   if (path.resolve(args.rules) === path.join(root, 'rules')) {
     mkdirSync(path.join(root, 'docs'), { recursive: true });
-    writeIfChanged(path.join(root, 'docs/rules.md'), catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules))));
+    writeIfChanged(
+      path.join(root, 'docs/rules.md'),
+      catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules)), silence),
+    );
     writeIfChanged(
       path.join(root, 'README.md'),
       await withGeneratedBlock('README.md', 'unconfirmed', unconfirmedList(result.knowledgeBase)),

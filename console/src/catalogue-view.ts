@@ -3,13 +3,13 @@ import { childrenOf, isFactCondition, type CompiledRule, type Condition } from '
 import { suggestionOfAction } from '../../functions/adapters/cds-hooks/card-text.js';
 import { externalLink, h, replaceChildren, type Child } from './dom.js';
 import { markdownFragment } from './markdown.js';
-import type { RuleCase } from './review-data.js';
+import type { RuleCase, SilenceChange } from './review-data.js';
 import { indicatorMark, outcomeMark, titleOf, valueText } from './words.js';
 
 /**
  * The catalogue: every rule, by category and then by indicator (most urgent first), each with what
- * it says, when it applies and fires, its sources and its cases, and how it came out for the facts
- * in the form. A case opens in the form.
+ * it says, when it applies and fires, its sources and its cases, what keeps a safety rule silent,
+ * and how it came out for the facts in the form. A case opens in the form.
  */
 
 export interface CatalogueView {
@@ -86,12 +86,7 @@ function casesList(rule: CompiledRule, cases: readonly RuleCase[], open: OpenCas
     'ul',
     { class: 'cases' },
     ...cases.map((c, i) => {
-      const button = h(
-        'button',
-        { type: 'button', class: 'open-case', 'aria-label': `Open in form: case “${c.name}” of ${rule.name}` },
-        'Open in form',
-      );
-      button.addEventListener('click', () => open(rule.name, i));
+      const button = openCaseButton(rule, c.name, i, open);
       return h(
         'li',
         {},
@@ -102,6 +97,41 @@ function casesList(rule: CompiledRule, cases: readonly RuleCase[], open: OpenCas
         ' ',
         button,
       );
+    }),
+  );
+}
+
+function openCaseButton(rule: CompiledRule, caseName: string, index: number, open: OpenCase): HTMLButtonElement {
+  const button = h(
+    'button',
+    { type: 'button', class: 'open-case', 'aria-label': `Open in form: case “${caseName}” of ${rule.name}` },
+    'Open in form',
+  );
+  button.addEventListener('click', () => open(rule.name, index));
+  return button;
+}
+
+/**
+ * Every single-fact change that turns a firing case of the rule silent or undecided, with the case
+ * that shows it: how a reviewer signs a safety rule (the same list as docs/rules.md).
+ */
+function silenceList(
+  rule: CompiledRule,
+  changes: readonly SilenceChange[],
+  cases: readonly RuleCase[],
+  open: OpenCase,
+): HTMLElement {
+  if (changes.length === 0) return h('p', {}, 'No single change of a fact turns a firing case of this rule silent or undecided.');
+  return h(
+    'ul',
+    { class: 'silence' },
+    ...changes.map((change) => {
+      const index = cases.findIndex((c) => c.name === change.coveredBy);
+      const shownBy: Child[] =
+        index >= 0
+          ? [' — shown by “', cases[index]!.name, '” ', openCaseButton(rule, cases[index]!.name, index, open)]
+          : [' — no case shows it'];
+      return h('li', {}, h('code', {}, change.fact), ` ${change.change}: `, h('strong', {}, change.outcome), ...shownBy);
     }),
   );
 }
@@ -139,6 +169,7 @@ function ruleEntry(
   rule: CompiledRule,
   kb: CompiledKnowledgeBase,
   cases: readonly RuleCase[],
+  silence: readonly SilenceChange[] | undefined,
   open: OpenCase,
   outcome: HTMLElement,
 ): HTMLElement {
@@ -180,6 +211,14 @@ function ruleEntry(
     ),
     h('details', {}, h('summary', {}, `Sources (${evidence.length})`), sourcesList(rule, kb)),
     h('details', { class: 'rule-cases' }, h('summary', {}, `Cases (${cases.length})`), casesList(rule, cases, open)),
+    silence
+      ? h(
+          'details',
+          { class: 'rule-silence' },
+          h('summary', {}, `What keeps it silent (${silence.length})`),
+          silenceList(rule, silence, cases, open),
+        )
+      : null,
   );
 }
 
@@ -193,6 +232,7 @@ function countsText(rules: readonly CompiledRule[]): string {
 export function catalogueView(
   kb: CompiledKnowledgeBase,
   cases: Readonly<Record<string, RuleCase[]>>,
+  silence: Readonly<Record<string, SilenceChange[]>>,
   open: OpenCase,
 ): CatalogueView {
   const outcomes = new Map<string, HTMLElement>();
@@ -218,7 +258,7 @@ export function catalogueView(
           ...ordered.map((rule) => {
             const outcome = h('p', { class: 'outcome' });
             outcomes.set(rule.name, outcome);
-            return h('li', {}, ruleEntry(rule, kb, cases[rule.name] ?? [], open, outcome));
+            return h('li', {}, ruleEntry(rule, kb, cases[rule.name] ?? [], silence[rule.name], open, outcome));
           }),
         ),
       );

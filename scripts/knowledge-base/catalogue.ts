@@ -1,11 +1,13 @@
 import type { CompiledKnowledgeBase, WrittenCondition } from '../../functions/core/rule-definition.js';
 import { childrenOf, isConditionReference, isFactCondition } from '../../functions/core/rule-definition.js';
 import type { RuleCaseFile } from './check-cases.js';
+import type { SilenceReport } from './silence.js';
 
 /**
  * docs/rules.md, written by `npm run generate` from the rule files: the knowledge base as a
  * clinician reviews it. Every rule with its id, category, indicator, when it applies and fires (the
- * names of its conditions), what it says, its sources with links and its number of cases; every
+ * names of its conditions), what it says, its sources with links and its number of cases, and for
+ * each critical and warning rule what keeps it silent (each change with the case that shows it); every
  * value set with its members; the sources; what could not be confirmed; the changelog.
  */
 
@@ -96,8 +98,36 @@ export function valueSetCodeLines(kb: Pick<CompiledKnowledgeBase, 'valueSets' | 
   return lines;
 }
 
-/** The catalogue of `kb`, with the number of cases of each rule from `cases`. */
-export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, RuleCaseFile>): string {
+/**
+ * "What keeps it silent": every single-fact change that turns a firing case of the rule silent or
+ * undecided, with the case that shows it (scripts/knowledge-base/silence.ts).
+ */
+function silenceLines(ruleId: string, silence: SilenceReport): string[] {
+  const changes = silence.get(ruleId);
+  if (changes === undefined) return [];
+  const lines = ['', '**What keeps it silent**', ''];
+  if (changes.length === 0)
+    return [...lines, '- Nothing found: no single change of a fact turns a firing case silent or undecided.'];
+  lines.push(
+    'Each change of one fact that turns a firing case silent or undecided, and the case that shows it.',
+    '',
+    '| fact | changed to | the rule is | shown by the case |',
+    '|---|---|---|---|',
+  );
+  for (const change of changes) {
+    lines.push(
+      `| \`${change.fact}\` | ${escapeCell(change.change)} | ${change.outcome} | ${escapeCell(change.coveredBy ?? 'no case: the build fails')} |`,
+    );
+  }
+  return lines;
+}
+
+/** The catalogue of `kb`, with the number of cases of each rule from `cases` and each safety rule's silence list. */
+export function catalogue(
+  kb: CompiledKnowledgeBase,
+  cases: ReadonlyMap<string, RuleCaseFile>,
+  silence: SilenceReport = new Map(),
+): string {
   const valueSets = kb.valueSets ?? {};
   const setNames = new Set(Object.keys(valueSets));
   const shared = kb.sharedConditions ?? {};
@@ -179,6 +209,7 @@ export function catalogue(kb: CompiledKnowledgeBase, cases: ReadonlyMap<string, 
           `- [${source.label}](${source.url})${source.pmid ? ` (PMID ${source.pmid})` : ''}${where ? `, ${where}` : ''}: ${e.statement}${e.when ? ` (shown when *${e.when}*)` : ''}`,
         );
       }
+      push(...silenceLines(rule.name, silence));
     }
   }
 
