@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   await writeFactTitles();
   const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
   const { readCaseFiles } = await import('./knowledge-base/check-cases.js');
-  const { catalogue, unconfirmedList, valueSetCodeLines } = await import('./knowledge-base/catalogue.js');
+  const { catalogue, unconfirmedSummary, valueSetCodeLines } = await import('./knowledge-base/catalogue.js');
   const outDir = path.resolve(args.out);
   let result;
   try {
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     );
     writeIfChanged(
       path.join(root, 'README.md'),
-      await withGeneratedBlock('README.md', 'unconfirmed', unconfirmedList(result.knowledgeBase)),
+      await withGeneratedBlock('README.md', 'unconfirmed', [unconfirmedSummary(result.knowledgeBase)]),
     );
     writeIfChanged(
       path.join(root, 'docs/fhir-codes.md'),

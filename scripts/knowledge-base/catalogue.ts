@@ -65,6 +65,12 @@ function branchLines(branch: WrittenCondition | undefined, none: string, context
   return children.flatMap((child) => conditionLines(child, 0, context));
 }
 
+/** The README's one line about what could not be confirmed: how many statements, and where the list is. */
+export function unconfirmedSummary(kb: Pick<CompiledKnowledgeBase, 'unconfirmed'>): string {
+  const count = kb.unconfirmed?.length ?? 0;
+  return `${count} statement${count === 1 ? '' : 's'} the specification asked for could not be confirmed in a readable source, so no finding states them: [the list](docs/rules.md#not-confirmed-so-not-stated).`;
+}
+
 /** What could not be confirmed, one Markdown bullet each: the rules concerned, the statement, its source. */
 export function unconfirmedList(kb: Pick<CompiledKnowledgeBase, 'unconfirmed'>): string[] {
   return (kb.unconfirmed ?? []).map(
