@@ -12,11 +12,12 @@ import { CONDITIONS_FILE, isRuleFile } from '../knowledge-base/rule-files.js';
  * The shared conditions of conditions.json go in through json-rules-engine's own `setCondition`, which
  * the rules' `{"condition": name}` references name. Three additions, the least that lets those rules
  * run at all, each as plain as possible:
- * - the `known` and `hasItems` operators, which the rule files use and json-rules-engine does not ship;
+ * - the `known`, `hasItems` and `wholeNumber` operators, which the rule files use and json-rules-engine
+ *   does not ship;
  * - the derived facts as simple dynamic facts: `percentChangeFromBaseline` computed directly,
  *   `countOfRules` a constant 0 (stock keeps no rule outcomes to count), `valueSetMatches` an exact
  *   lower-case match against the value set's members, `kitVariantsFound` an exact match against the
- *   listed variants (no codon ranges, no notation reading);
+ *   listed variants (no codon ranges, no notation reading), `kitVariantsUnreadable` a constant [];
  * - every PatientFacts section passed to `run`, `undefined` when absent (see `stockFactsOf`), since
  *   stock rejects a run that reads a fact it was not given.
  * There is no three-valued reading: stock's answers are not the product's, only its cost is compared.
@@ -71,6 +72,7 @@ export function createStockEngine(
     return baseline === 0 ? 0 : ((current - baseline) * 100) / baseline;
   });
   engine.addOperator('hasItems', (value: unknown, expected: unknown) => Array.isArray(value) && value.length > 0 === expected);
+  engine.addOperator('wholeNumber', (value: unknown, expected: unknown) => Number.isInteger(value) === expected);
   engine.addFact('countOfRules', () => 0);
   engine.addFact('valueSetMatches', async (params: Record<string, unknown>, almanac: Almanac) => {
     const members = new Set(valueSets[String(params.valueSet)] ?? []);
@@ -79,6 +81,7 @@ export function createStockEngine(
     const list = value?.[field!];
     return Array.isArray(list) ? list.filter((item) => members.has(String(item).toLowerCase())) : undefined;
   });
+  engine.addFact('kitVariantsUnreadable', () => []);
   engine.addFact('kitVariantsFound', async (params: Record<string, unknown>, almanac: Almanac) => {
     const molecular = await almanac.factValue<{ kitOtherMutations?: string[] } | undefined>('molecular');
     const wanted = (params.variants as string[] | undefined) ?? [];
