@@ -48,7 +48,7 @@ import { measureMemoryGrowth, type MemoryGrowth } from './bench/memory.js';
 import { loadSamples, type Sample, type SampleEvent } from './bench/sample-events.js';
 import { Samples, round } from './bench/stats.js';
 import { localLambdaContext } from './lambda-functions.js';
-import { createStockEngine, readRuleFiles, readValueSets, stockFactsOf } from './bench/stock-engine.js';
+import { createStockEngine, readRuleFiles, readSharedConditions, readValueSets, stockFactsOf } from './bench/stock-engine.js';
 
 // The bundle's Powertools logger reads its level when the bundle is loaded: silence it first.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -277,7 +277,8 @@ async function main(): Promise<void> {
   if (!existsSync(BUNDLE))
     throw new Error(`${path.relative(ROOT, BUNDLE)} is missing: run \`npm run build\` (npm run bench does)`);
   const handler = (createRequire(import.meta.url)(BUNDLE) as { handler: LambdaHandler }).handler;
-  const stock = createStockEngine(readRuleFiles(path.join(ROOT, 'rules')), readValueSets(path.join(ROOT, 'rules')));
+  const rulesDir = path.join(ROOT, 'rules');
+  const stock = createStockEngine(readRuleFiles(rulesDir), readValueSets(rulesDir), readSharedConditions(rulesDir));
   const cds = await cdsOrderSign(ROOT);
   const signedCall = await cds.handler(await cds.nextEvent(), lambdaContext);
   if (signedCall.statusCode !== 200) throw new Error(`the signed order-sign call answered ${signedCall.statusCode}`);

@@ -72,7 +72,11 @@ const factPath = (fact: string, jsonPath: string | undefined) => (jsonPath ? `${
  * Every comparison the rules make of each numeric fact the mapping reads from results
  * (NUMERIC_LAB_FACTS). `known` is left out (a bounded result is
  * known); a comparison with another fact, any other operator, and a derived fact's inputs are
- * recorded as `other`, which no bound can settle.
+ * recorded as `other`, which no bound can settle. Rules about the record rather than the patient
+ * (`noSource`: a count that looks sent in the wrong unit) are left out too: a bounded result comes
+ * with its lab's unit and comparator, so it is not one of the values they ask about, and their
+ * thresholds must not turn a bound that settles every clinical threshold (neutrophils `< 500` per uL
+ * for a hold) into an unknown.
  */
 export function factComparisons(rules: readonly CompiledRule[]): Record<string, FactComparison[]> {
   const comparisons: Record<string, FactComparison[]> = {};
@@ -95,7 +99,7 @@ export function factComparisons(rules: readonly CompiledRule[]): Record<string, 
     const derived = derivedFactsById.get(condition.fact);
     for (const input of derived?.inputs(condition.params ?? {}) ?? []) add(input, { operator: 'other' });
   };
-  for (const rule of rules) visit(rule.conditions as Condition);
+  for (const rule of rules) if (rule.event.params.noSource === undefined) visit(rule.conditions as Condition);
   // Only the facts the mapping may fill from a bounded result.
   return Object.fromEntries(NUMERIC_LAB_FACTS.map(({ fact }) => [fact, comparisons[fact] ?? []]));
 }

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import * as prettier from 'prettier';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { formatProblem, RuleFilesInvalidError } from './knowledge-base/problems.js';
 
@@ -121,15 +122,20 @@ async function writeFactTitles(): Promise<void> {
   writeIfChanged(file, `${JSON.stringify(titles, null, 1)}\n`);
 }
 
-/** `readme` with the block between its "generated: unconfirmed" markers replaced by `lines`. */
-function withUnconfirmedList(readme: string, lines: string[]): string {
-  const start = '<!-- generated: unconfirmed -->\n';
+/**
+ * The Markdown file at `file` (from the root) with the block between its "generated: `name`"
+ * markers replaced by `lines`, formatted as Prettier formats the page (so format:check passes).
+ */
+async function withGeneratedBlock(file: string, name: string, lines: string[]): Promise<string> {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  const start = `<!-- generated: ${name} -->\n`;
   const end = '<!-- end generated -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end, from);
-  if (from < 0 || to < 0) throw new Error('README.md: the "generated: unconfirmed" markers are missing');
-  // Blank lines around the list, as Prettier writes Markdown.
-  return `${readme.slice(0, from + start.length)}\n${lines.join('\n')}\n\n${readme.slice(to)}`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end, from);
+  if (from < 0 || to < 0) throw new Error(`${file}: the "generated: ${name}" markers are missing`);
+  const replaced = `${text.slice(0, from + start.length)}\n${lines.join('\n')}\n\n${text.slice(to)}`;
+  const filepath = path.join(root, file);
+  return prettier.format(replaced, { ...(await prettier.resolveConfig(filepath)), filepath });
 }
 
 /**
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
   await writeFactTitles();
   const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
   const { readCaseFiles } = await import('./knowledge-base/check-cases.js');
-  const { catalogue, unconfirmedList } = await import('./knowledge-base/catalogue.js');
+  const { catalogue, unconfirmedSummary, valueSetCodeLines } = await import('./knowledge-base/catalogue.js');
   const outDir = path.resolve(args.out);
   let result;
   try {
@@ -153,15 +159,31 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const { silenceReportOf, silenceProblems } = await import('./knowledge-base/silence.js');
+  const silence = silenceReportOf(path.resolve(args.rules), result.knowledgeBase);
+  const unshown = silenceProblems(silence, path.basename(path.resolve(args.rules)));
+  if (unshown.length > 0) {
+    console.error(`Knowledge base NOT built: ${unshown.length} way(s) a safety rule falls silent that no case shows`);
+    for (const problem of unshown) console.error(`  ${formatProblem(problem)}`);
+    process.exitCode = 1;
+    return;
+  }
   mkdirSync(outDir, { recursive: true });
   writeIfChanged(path.join(outDir, 'knowledge-base.json'), `${JSON.stringify(result.knowledgeBase, null, 1)}\n`);
   // The catalogue describes the repository's rules, never a copy under test.
   if (path.resolve(args.rules) === path.join(root, 'rules')) {
     mkdirSync(path.join(root, 'docs'), { recursive: true });
-    writeIfChanged(path.join(root, 'docs/rules.md'), catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules))));
+    writeIfChanged(
+      path.join(root, 'docs/rules.md'),
+      catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules)), silence),
+    );
     writeIfChanged(
       path.join(root, 'README.md'),
-      withUnconfirmedList(readFileSync(path.join(root, 'README.md'), 'utf8'), unconfirmedList(result.knowledgeBase)),
+      await withGeneratedBlock('README.md', 'unconfirmed', [unconfirmedSummary(result.knowledgeBase)]),
+    );
+    writeIfChanged(
+      path.join(root, 'docs/fhir-codes.md'),
+      await withGeneratedBlock('docs/fhir-codes.md', 'value-set codes', valueSetCodeLines(result.knowledgeBase)),
     );
   }
   // The FHIR mapping's tables come from the repository's rules, never from a copy under test.

@@ -118,6 +118,7 @@ function missingFactsList(missing: readonly MissingFact[], links: AnswerLinks): 
           links.fact(m.fact),
           ' would decide ',
           ...m.neededBy.flatMap((id, i) => [i > 0 ? ', ' : '', links.rule(id)]),
+          m.unreadableEntries ? `; entries that could not be read: ${m.unreadableEntries.join('; ')}` : '',
         ),
       ),
     ),

@@ -5,13 +5,13 @@ import { externalLink, h, replaceChildren, type Child } from './dom.js';
 import type { FeedbackReport } from '../../functions/adapters/state/feedback-report.js';
 import { ratesByRule, showRuleFeedback, type RuleRates } from './feedback-view.js';
 import { markdownFragment } from './markdown.js';
-import type { RuleCase } from './review-data.js';
+import type { RuleCase, SilenceChange } from './review-data.js';
 import { indicatorMark, outcomeMark, titleOf, valueText } from './words.js';
 
 /**
  * The catalogue: every rule, by category and then by indicator (most urgent first), each with what
- * it says, when it applies and fires, its sources and its cases, and how it came out for the facts
- * in the form. A case opens in the form.
+ * it says, when it applies and fires, its sources and its cases, what keeps a safety rule silent,
+ * and how it came out for the facts in the form. A case opens in the form.
  */
 
 export interface CatalogueView {
@@ -64,10 +64,12 @@ function conditionItem(condition: Condition): HTMLLIElement {
 }
 
 function sourcesList(rule: CompiledRule, kb: CompiledKnowledgeBase): HTMLElement {
+  const { evidence, noSource } = rule.event.params;
+  if (evidence.length === 0) return h('p', { class: 'sources' }, `No source is cited: ${noSource ?? 'none applies'}`);
   return h(
     'ul',
     { class: 'sources' },
-    ...rule.event.params.evidence.map((ref) => {
+    ...evidence.map((ref) => {
       const source = kb.sources[ref.source]!;
       const where = [ref.section && `section ${ref.section}`, ref.revision && `${ref.revision} text`].filter(Boolean).join(', ');
       return h(
@@ -78,6 +80,7 @@ function sourcesList(rule: CompiledRule, kb: CompiledKnowledgeBase): HTMLElement
         where ? ` (${where})` : '',
         ': ',
         ref.statement,
+        ref.when ? h('em', {}, ` (shown when: ${ref.when})`) : '',
       );
     }),
   );
@@ -89,12 +92,7 @@ function casesList(rule: CompiledRule, cases: readonly RuleCase[], open: OpenCas
     'ul',
     { class: 'cases' },
     ...cases.map((c, i) => {
-      const button = h(
-        'button',
-        { type: 'button', class: 'open-case', 'aria-label': `Open in form: case “${c.name}” of ${rule.name}` },
-        'Open in form',
-      );
-      button.addEventListener('click', () => open(rule.name, i));
+      const button = openCaseButton(rule, c.name, i, open);
       return h(
         'li',
         {},
@@ -105,6 +103,41 @@ function casesList(rule: CompiledRule, cases: readonly RuleCase[], open: OpenCas
         ' ',
         button,
       );
+    }),
+  );
+}
+
+function openCaseButton(rule: CompiledRule, caseName: string, index: number, open: OpenCase): HTMLButtonElement {
+  const button = h(
+    'button',
+    { type: 'button', class: 'open-case', 'aria-label': `Open in form: case “${caseName}” of ${rule.name}` },
+    'Open in form',
+  );
+  button.addEventListener('click', () => open(rule.name, index));
+  return button;
+}
+
+/**
+ * Every single-fact change that turns a firing case of the rule silent or undecided, with the case
+ * that shows it: how a reviewer signs a safety rule (the same list as docs/rules.md).
+ */
+function silenceList(
+  rule: CompiledRule,
+  changes: readonly SilenceChange[],
+  cases: readonly RuleCase[],
+  open: OpenCase,
+): HTMLElement {
+  if (changes.length === 0) return h('p', {}, 'No single change of a fact turns a firing case of this rule silent or undecided.');
+  return h(
+    'ul',
+    { class: 'silence' },
+    ...changes.map((change) => {
+      const index = cases.findIndex((c) => c.name === change.coveredBy);
+      const shownBy: Child[] =
+        index >= 0
+          ? [' — shown by “', cases[index]!.name, '” ', openCaseButton(rule, cases[index]!.name, index, open)]
+          : [' — no case shows it'];
+      return h('li', {}, h('code', {}, change.fact), ` ${change.change}: `, h('strong', {}, change.outcome), ...shownBy);
     }),
   );
 }
@@ -142,6 +175,7 @@ function ruleEntry(
   rule: CompiledRule,
   kb: CompiledKnowledgeBase,
   cases: readonly RuleCase[],
+  silence: readonly SilenceChange[] | undefined,
   open: OpenCase,
   outcome: HTMLElement,
   feedback: HTMLElement,
@@ -185,6 +219,14 @@ function ruleEntry(
     ),
     h('details', {}, h('summary', {}, `Sources (${evidence.length})`), sourcesList(rule, kb)),
     h('details', { class: 'rule-cases' }, h('summary', {}, `Cases (${cases.length})`), casesList(rule, cases, open)),
+    silence
+      ? h(
+          'details',
+          { class: 'rule-silence' },
+          h('summary', {}, `What keeps it silent (${silence.length})`),
+          silenceList(rule, silence, cases, open),
+        )
+      : null,
   );
 }
 
@@ -198,6 +240,7 @@ function countsText(rules: readonly CompiledRule[]): string {
 export function catalogueView(
   kb: CompiledKnowledgeBase,
   cases: Readonly<Record<string, RuleCase[]>>,
+  silence: Readonly<Record<string, SilenceChange[]>>,
   open: OpenCase,
 ): CatalogueView {
   const outcomes = new Map<string, HTMLElement>();
@@ -222,7 +265,7 @@ export function catalogueView(
         const feedback = h('div', { class: 'feedback', hidden: true });
         outcomes.set(rule.name, outcome);
         feedbackSlots.set(rule.name, feedback);
-        const item = h('li', {}, ruleEntry(rule, kb, cases[rule.name] ?? [], open, outcome, feedback));
+        const item = h('li', {}, ruleEntry(rule, kb, cases[rule.name] ?? [], silence[rule.name], open, outcome, feedback));
         items.push({ ruleId: rule.name, item, home: list });
         list.append(item);
       }

@@ -90,7 +90,7 @@ function start(): void {
   };
 
   const answers = answerView(byId('answer'), { summary: byId('answer-summary'), status: byId('answer-status') }, links);
-  const catalogue = catalogueView(knowledgeBase, data.cases, (ruleId, index) => {
+  const catalogue = catalogueView(knowledgeBase, data.cases, data.silence, (ruleId, index) => {
     const c = data.cases[ruleId]![index]!;
     load(c.facts, { kind: 'case', ruleId, case: c });
   });

@@ -23,9 +23,29 @@ export interface SampleScenario {
   facts: PatientFacts;
 }
 
+/**
+ * One way a critical or warning rule falls silent (a single fact changed from a firing case), and
+ * the case of the rule that shows it (scripts/knowledge-base/silence.ts).
+ */
+export interface SilenceChange {
+  /** Dotted fact path, or a section, that was changed. */
+  fact: string;
+  /** The change in words: "absent", `1000 (the firing case has 999)`, "an empty list", ... */
+  change: string;
+  outcome: 'silent' | 'undecided';
+  /** The firing case the change was first found from. */
+  from: string;
+  /** The case of the rule that makes the same change, and whose name says why silence is right. */
+  coveredBy?: string;
+  /** A case that makes the change but whose name does not say why ("silent: ..."). */
+  shownWithoutReasonBy?: string;
+}
+
 export interface ReviewData {
   /** By rule id; a rule without a case file has none. */
   cases: Record<string, RuleCase[]>;
+  /** What keeps each critical and warning rule silent, by rule id. */
+  silence: Record<string, SilenceChange[]>;
   scenarios: SampleScenario[];
 }
 

@@ -1,5 +1,6 @@
 import type { Almanac } from 'json-rules-engine';
 import { readDottedPath } from './fact-paths.js';
+import { quoteEntry } from './finding-text.js';
 import { isObject } from './json-values.js';
 import { readKitVariant } from './normalise-facts.js';
 import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
@@ -24,7 +25,7 @@ export interface RunContext {
 /** What the build's checks know when they check a rule's params. */
 export interface ParamsContext {
   ruleIds: ReadonlySet<string>;
-  valueSetNames: ReadonlySet<string>;
+  valueSets: Readonly<Record<string, ValueSet>>;
 }
 
 export interface DerivedFact {
@@ -34,6 +35,10 @@ export interface DerivedFact {
   /** The facts to ask for when the value is unknown (default: all the inputs). */
   asks?(params: Record<string, unknown>): string[];
   calculate(params: Record<string, unknown>, almanac: Almanac): unknown;
+  /** What the value is, for the rule-file checks of operators and text placeholders. */
+  valueType: 'number' | 'list';
+  /** Whether a known value means every input is known (so rule text may show the inputs). */
+  knownOnlyWithInputs: boolean;
   /** Checks a rule's params at build time; returns what is wrong, if anything. */
   checkParams(params: unknown, context: ParamsContext): string | undefined;
 }
@@ -45,24 +50,27 @@ const isStringList = (value: unknown): value is string[] => Array.isArray(value)
 const MEASURES = ['serumTryptaseNgMl', 'urinaryNMethylhistamine', 'boneMarrowMastCellPercent'] as const;
 
 /**
- * Fall from baseline to current, in percent of baseline (positive when the value went down).
- * Unknown when either value is missing; 0 when the baseline is 0, as nothing can fall below it.
- * Dividing first keeps huge (schema-valid) values finite; round cases stay exact (120 -> 96 is 20).
+ * Change from baseline to current, in percent of baseline: positive when the value rose (250 from
+ * 100 is +150), negative when it fell (12.5 from 71 is about -82). Unknown when either value is
+ * missing; 0 when the baseline is 0, as the change cannot be put in percent of nothing. Dividing
+ * first keeps huge (schema-valid) values finite; round cases stay exact (96 from 120 is -20).
  */
-function percentFall(baseline: unknown, current: unknown): number | undefined {
+function percentChange(baseline: unknown, current: unknown): number | undefined {
   if (typeof baseline !== 'number' || typeof current !== 'number') return undefined;
   if (baseline === 0) return 0;
-  return ((baseline - current) / baseline) * 100;
+  return ((current - baseline) / baseline) * 100;
 }
 
-const percentFallFromBaseline: DerivedFact = {
-  id: 'percentFallFromBaseline',
+const percentChangeFromBaseline: DerivedFact = {
+  id: 'percentChangeFromBaseline',
   inputs: (params) => [`treatmentCourse.baseline.${String(params.measure)}`, `treatmentCourse.current.${String(params.measure)}`],
   calculate: async (params, almanac) => {
     const course = await almanac.factValue<Record<string, Record<string, unknown> | undefined> | undefined>('treatmentCourse');
     const measure = String(params.measure);
-    return percentFall(course?.baseline?.[measure], course?.current?.[measure]);
+    return percentChange(course?.baseline?.[measure], course?.current?.[measure]);
   },
+  valueType: 'number',
+  knownOnlyWithInputs: true,
   checkParams: (params) => {
     const measure = (params as { measure?: unknown } | undefined)?.measure;
     return (MEASURES as readonly unknown[]).includes(measure) && Object.keys(params as object).length === 1
@@ -78,6 +86,8 @@ const countOfRules: DerivedFact = {
     const wanted = params.withOutcome as RuleOutcome[];
     return (params.rules as string[]).filter((id) => wanted.includes(contextOf(almanac).outcome(id))).length;
   },
+  valueType: 'number',
+  knownOnlyWithInputs: true,
   checkParams: (params, { ruleIds }) => {
     const { rules, withOutcome, ...rest } = (params ?? {}) as { rules?: unknown; withOutcome?: unknown };
     const shape = `params must be {"rules": [rule ids], "withOutcome": [some of ${RULE_OUTCOMES.join(', ')}]}`;
@@ -92,10 +102,12 @@ const countOfRules: DerivedFact = {
 
 /**
  * The entries of one or more string lists that name a member of a value set: `{"valueSet": name,
- * "lists": [dotted paths]}`. Unknown when none of the lists is given; otherwise the matches, each
+ * "lists": [dotted paths]}`, or only one member of it with `"member": name` (a statement that holds
+ * for that drug alone, such as the label naming erythromycin). Unknown when none of the lists is given; otherwise the matches, each
  * shown by its words alone (lower case, no punctuation: the rationale quotes them into Markdown that
  * EHRs render, so no markup a record may hold comes through), with the member it was taken for when
- * the words differ ("rifampicin = rifampin").
+ * the words differ ("tegretol = carbamazepine"), and the member's note where its sources class it
+ * differently (knowledge-base spec v3: the finding says which source classes a drug how).
  * Only the first list is asked for when unknown: the others are deprecated spellings of it.
  */
 const valueSetMatches: DerivedFact = {
@@ -106,21 +118,42 @@ const valueSetMatches: DerivedFact = {
     const context = contextOf(almanac);
     const lists = (params.lists as string[]).map((list) => readDottedPath(context.facts, list)).filter(isStringList);
     if (lists.length === 0) return undefined;
-    return matchesIn(context.valueSet(params.valueSet as string)!, lists).map(({ listed, member }) => {
-      const shown = words(listed).join(' ');
-      return shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
-    });
+    const only = params.member as string | undefined;
+    const matches = matchesIn(context.valueSet(params.valueSet as string)!, lists);
+    return matches
+      .filter(({ member }) => only === undefined || member === only)
+      .map(({ listed, member, note }) => {
+        const shown = words(listed).join(' ');
+        const named = shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
+        return note ? `${named} (${note})` : named;
+      });
   },
-  checkParams: (params, { valueSetNames }) => {
-    const shape = 'params must be {"valueSet": a value set of knowledge-base.json, "lists": [dotted paths of string lists]}';
-    if (!isObject(params) || Object.keys(params).length !== 2 || !isStringList(params.lists) || params.lists.length === 0)
-      return shape;
-    if (typeof params.valueSet !== 'string' || !valueSetNames.has(params.valueSet)) {
+  valueType: 'list',
+  // Known when any one of its lists is given.
+  knownOnlyWithInputs: false,
+  checkParams: (params, { valueSets }) => {
+    const shape =
+      'params must be {"valueSet": a value set of knowledge-base.json, "lists": [dotted paths of string lists], "member"?: a member of the set}';
+    if (!isObject(params) || !isStringList(params.lists) || params.lists.length === 0) return shape;
+    if (Object.keys(params).some((key) => !['valueSet', 'lists', 'member'].includes(key))) return shape;
+    if (typeof params.valueSet !== 'string' || !Object.hasOwn(valueSets, params.valueSet)) {
       return `unknown value set "${String(params.valueSet)}" (not in knowledge-base.json)`;
+    }
+    const members = valueSets[params.valueSet]!.members.map((m) => m.name);
+    if (params.member !== undefined && !members.includes(params.member as string)) {
+      return `"${String(params.member)}" is not a member of the value set ${params.valueSet}`;
     }
     return undefined;
   },
 };
+
+const KIT_VARIANTS = 'molecular.kitOtherMutations';
+
+/** The other KIT variant entries of the run (normalised), or undefined when the list is not given. */
+function kitEntries(almanac: Almanac): string[] | undefined {
+  const list = readDottedPath(contextOf(almanac).facts, KIT_VARIANTS);
+  return isStringList(list) ? list : undefined;
+}
 
 /**
  * The other KIT variants (normalised) that are one of `variants`, or start at a codon within
@@ -129,10 +162,10 @@ const valueSetMatches: DerivedFact = {
  */
 const kitVariantsFound: DerivedFact = {
   id: 'kitVariantsFound',
-  inputs: () => ['molecular.kitOtherMutations'],
+  inputs: () => [KIT_VARIANTS],
   calculate: (params, almanac) => {
-    const list = readDottedPath(contextOf(almanac).facts, 'molecular.kitOtherMutations');
-    if (!isStringList(list)) return undefined;
+    const list = kitEntries(almanac);
+    if (list === undefined) return undefined;
     const variants = (params.variants as string[] | undefined) ?? [];
     const except = (params.except as string[] | undefined) ?? [];
     const [from, to] = (params.codons as [number, number] | undefined) ?? [1, 0];
@@ -144,6 +177,8 @@ const kitVariantsFound: DerivedFact = {
     if (found.length > 0) return found;
     return read.includes(undefined) ? undefined : [];
   },
+  valueType: 'list',
+  knownOnlyWithInputs: true,
   checkParams: (params) => {
     const shape =
       'params must be {"variants"?: [one-letter variants], "codons"?: [from, to], "except"?: [one-letter variants]}, with variants or codons';
@@ -167,6 +202,30 @@ const kitVariantsFound: DerivedFact = {
   },
 };
 
-export const derivedFacts: readonly DerivedFact[] = [percentFallFromBaseline, countOfRules, valueSetMatches, kitVariantsFound];
+/**
+ * The other KIT variant entries that cannot be read (knowledge-base spec v3, KIT notation: they may
+ * be D816V or another exon-17 variant), each quoted (quoteEntry) since the rationale shows them.
+ * Unknown when the list is not given; [] when every entry was read.
+ */
+const kitVariantsUnreadable: DerivedFact = {
+  id: 'kitVariantsUnreadable',
+  inputs: () => [KIT_VARIANTS],
+  calculate: (_params, almanac) =>
+    kitEntries(almanac)
+      ?.filter((entry) => readKitVariant(entry) === undefined)
+      .map(quoteEntry),
+  valueType: 'list',
+  knownOnlyWithInputs: true,
+  checkParams: (params) =>
+    params === undefined || (isObject(params) && Object.keys(params).length === 0) ? undefined : 'takes no params ({} or none)',
+};
+
+export const derivedFacts: readonly DerivedFact[] = [
+  percentChangeFromBaseline,
+  countOfRules,
+  valueSetMatches,
+  kitVariantsFound,
+  kitVariantsUnreadable,
+];
 
 export const derivedFactsById: ReadonlyMap<string, DerivedFact> = new Map(derivedFacts.map((f) => [f.id, f]));

@@ -1,12 +1,23 @@
 import { readDottedPath } from './fact-paths.js';
 import { infoOf, knowledgeBase } from './knowledge-base.js';
 import { isKnown } from './operators.js';
-import { buildRationale, factsAskedBy, trueConditionNames, type FactReader } from './rationale.js';
+import { derivedFactsById } from './derived-facts.js';
+import { conditionPath } from './fact-paths.js';
+import { fillPlaceholders, writeValue, type TextValue } from './finding-text.js';
+import { buildRationale, derivedValueIn, factsAskedBy, trueConditionNames, type FactReader } from './rationale.js';
 import type { CompiledKnowledgeBase, CompiledRule } from './rule-definition.js';
 import { RuleEngine, type RuleRun } from './rule-engine.js';
 import { undecidingLeaves, type RuleOutcome } from './three-valued.js';
-import type { EvaluationResult, Finding, Indicator, KnowledgeBaseInfo, MissingFact, PatientFacts } from './types.js';
-import { normaliseFacts } from './normalise-facts.js';
+import type {
+  EvaluatedBooleanCondition,
+  EvaluationResult,
+  Finding,
+  Indicator,
+  KnowledgeBaseInfo,
+  MissingFact,
+  PatientFacts,
+} from './types.js';
+import { normaliseFacts, unreadableEntriesBehind } from './normalise-facts.js';
 import { assertPatientFacts } from './validate-facts.js';
 
 /** The one rank of indicators: findings and cards are shown critical first. */
@@ -24,6 +35,22 @@ export interface Evaluator {
   readonly info: KnowledgeBaseInfo;
   evaluate(facts: PatientFacts): Promise<EvaluationResult>;
   evaluateWithOutcomes(facts: PatientFacts): Promise<EvaluationWithOutcomes>;
+}
+
+/** Each of a rule's text values written out (undefined when not known), from the facts and its evaluated conditions. */
+function writtenValues(
+  values: Readonly<Record<string, TextValue>>,
+  read: FactReader,
+  conditions: EvaluatedBooleanCondition,
+): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, { fact, path, params, format }]) => {
+      const value = derivedFactsById.has(fact)
+        ? derivedValueIn(conditions, fact, params ?? {})
+        : read(conditionPath({ fact, path }));
+      return [name, writeValue(value, format)];
+    }),
+  );
 }
 
 function readerFor(facts: PatientFacts, runs: readonly RuleRun[]): FactReader {
@@ -49,29 +76,35 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
   const valueSets = kb.valueSets ?? {};
 
   function findingFor(run: RuleRun, read: FactReader): Finding {
-    const { category, indicator, summary, detail, notes, evidence, suggestedActions } = rulesById.get(run.ruleId)!.event.params;
+    const { category, indicator, summary, detail, notes, values, evidence, noSource, suggestedActions } = rulesById.get(
+      run.ruleId,
+    )!.event.params;
     const rationale = buildRationale(run.conditions!, read);
     const held = trueConditionNames(rationale.conditions);
-    const shownNotes = (notes ?? []).filter((note) => held.has(note.when)).map((note) => note.text);
-    const actions = (suggestedActions ?? [])
-      .filter((action) => action.when === undefined || held.has(action.when))
-      .map(({ when: _when, ...action }) => action);
+    const shows = (item: { when?: string }) => item.when === undefined || held.has(item.when);
+    const written = writtenValues(values ?? {}, read, rationale.conditions);
+    // The build proves the summary's and the detail's values known when the rule fires; a note
+    // whose value is not known is left out rather than shown with a gap.
+    const fill = (text: string) => fillPlaceholders(text, written, 'not known')!;
+    const shownNotes = (notes ?? []).filter(shows).flatMap((note) => fillPlaceholders(note.text, written) ?? []);
+    const actions = (suggestedActions ?? []).filter(shows).map(({ when: _when, ...action }) => action);
     return {
       ruleId: run.ruleId,
       category,
       indicator,
-      summary,
-      detail: [detail, ...shownNotes].join('\n\n'),
-      evidence: evidence.map(({ source, statement, section, revision }) => {
+      summary: fill(summary),
+      detail: [fill(detail), ...shownNotes].join('\n\n'),
+      evidence: evidence.filter(shows).map(({ source, statement, section, revision }) => {
         const { citation, pmid, url } = kb.sources[source]!;
         return { citation, pmid, url, statement, ...(section ? { section } : {}), ...(revision ? { revision } : {}) };
       }),
+      ...(noSource ? { noSource } : {}),
       rationale,
       ...(actions.length > 0 ? { suggestedActions: actions } : {}),
     };
   }
 
-  function missingFactsOf(runs: readonly RuleRun[], read: FactReader): MissingFact[] {
+  function missingFactsOf(runs: readonly RuleRun[], read: FactReader, facts: PatientFacts): MissingFact[] {
     const neededBy = new Map<string, Set<string>>();
     for (const run of runs) {
       if (run.outcome !== 'undecided' || run.conditions === undefined) continue;
@@ -83,9 +116,14 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
         }
       }
     }
+    const behind = unreadableEntriesBehind(facts);
     return [...neededBy.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([fact, ids]) => ({ fact, neededBy: [...ids].sort(byRuleOrder) }));
+      .map(([fact, ids]) => ({
+        fact,
+        neededBy: [...ids].sort(byRuleOrder),
+        ...(Object.hasOwn(behind, fact) ? { unreadableEntries: behind[fact]! } : {}),
+      }));
   }
 
   function knowledgeBaseOfAnswer(): KnowledgeBaseInfo {
@@ -104,7 +142,10 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
     const outcomes = Object.fromEntries(
       [...runs].sort((a, b) => byRuleOrder(a.ruleId, b.ruleId)).map((run) => [run.ruleId, run.outcome]),
     );
-    return { result: { knowledgeBase: knowledgeBaseOfAnswer(), findings, missingFacts: missingFactsOf(runs, read) }, outcomes };
+    return {
+      result: { knowledgeBase: knowledgeBaseOfAnswer(), findings, missingFacts: missingFactsOf(runs, read, valid) },
+      outcomes,
+    };
   }
 
   return {

@@ -13,11 +13,12 @@ export {
 } from './evaluate.js';
 export type { CompiledKnowledgeBase } from './rule-definition.js';
 export type { RuleOutcome } from './three-valued.js';
-export { knowledgeBaseValueSets, ruleKinds, sourceLabel } from './knowledge-base.js';
-export { memberNamed, type ValueSet, type ValueSetMember } from './value-sets.js';
+export { knowledgeBaseValueSets, namesAValueSetMember, ruleKinds, sourceLabel, valueSetMembers } from './knowledge-base.js';
+export { memberNamed, type CodedMember, type ValueSet, type ValueSetMember } from './value-sets.js';
 export { InvalidPatientFactsError, type FactProblem, type FieldProblem } from './validate-facts.js';
 // For the adapters (the HTTP, CDS Hooks and FHIR code reaches the core through this module only).
 export { describeErrors as describeSchemaErrors } from './validate-facts.js';
 export { isObject } from './json-values.js';
 export { readKitVariant, type KitVariant } from './normalise-facts.js';
+export { markdownEntries } from './finding-text.js';
 export type * from './types.js';

@@ -1,7 +1,7 @@
 import compiled from './generated/knowledge-base.json' with { type: 'json' };
 import type { CompiledKnowledgeBase, KnowledgeBaseMetadata } from './rule-definition.js';
 import type { Evidence, Finding, KnowledgeBaseInfo } from './types.js';
-import type { ValueSet } from './value-sets.js';
+import { codedMembers, memberNamed, type CodedMember, type ValueSet } from './value-sets.js';
 
 /**
  * The rules built into this bundle. `npm run generate` checked them and embedded them as JSON, so
@@ -19,6 +19,21 @@ export const ruleKinds: ReadonlyMap<string, Pick<Finding, 'category' | 'indicato
     { category: rule.event.params.category, indicator: rule.event.params.indicator },
   ]),
 );
+
+/**
+ * Every value-set member of the built-in knowledge base with its RxNorm ingredient code and
+ * spellings: what a FHIR mapping needs to put a coded medication into `medications.active` under a
+ * name the rules know (knowledge-base spec v3, Value sets). Free of FHIR: codes are plain strings.
+ */
+export const valueSetMembers: readonly CodedMember[] = Object.freeze(codedMembers(knowledgeBase.valueSets ?? {}));
+
+/**
+ * Whether a medication's name (as recorded, without a code) names a member of any value set, by
+ * name, synonym or brand: one that does not goes to `medications.unidentified` (facts.md v3).
+ */
+export function namesAValueSetMember(name: string): boolean {
+  return Object.values(knowledgeBase.valueSets ?? {}).some((set) => memberNamed(set, name) !== undefined);
+}
 
 /** `date` (YYYY-MM-DD) plus `months`, the day kept within the month reached (01-31 + 1 month = 02-28/29). */
 export function addMonths(date: string, months: number): string {

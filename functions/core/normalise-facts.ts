@@ -1,13 +1,20 @@
-import type { PatientFacts } from './types.js';
+import { quoteEntry } from './finding-text.js';
+import type { Detection, PatientFacts } from './types.js';
 
 /**
- * The normalisations of facts.md v2, done once after validation so that rules read one spelling:
+ * The normalisations of facts.md v2 and knowledge-base spec v3 (KIT notation), done once after
+ * validation so that rules read one spelling:
  * - `order.drug`: "imatinib", "imatinib mesylate", "gleevec" and "glivec", in any case, are `imatinib`;
  * - `molecular.kitOtherMutations`: protein notation in one- or three-letter form, with or without
- *   `p.`, is written in the one-letter form (`p.Phe522Cys` -> `F522C`); an entry that cannot be
- *   read (cDNA, free text) is kept as written, and rules asking about variants then stay unknown;
+ *   a gene prefix (`KIT`, `KIT:`), `p.` or parentheses, is written in the one-letter form
+ *   (`KIT p.Phe522Cys` -> `F522C`), and the cDNA form of D816V (`c.2447A>T`) is `D816V`; an entry
+ *   that cannot be read (other cDNA, free text) is kept as written, and rules asking about
+ *   variants then stay unknown;
  * - `molecular.kitD816V` is `detected` when D816V is among the other KIT variants: a reported
- *   variant is never hidden by a negative summary (knowledge-base spec, Clarifications).
+ *   variant is never hidden by a negative summary (knowledge-base spec, Clarifications);
+ * - `molecular.kitD816V` `not-detected` is not trusted (read as `unknown`) beside an entry that
+ *   cannot be read, which may be D816V: the D816V rules are then undecided, and the answer quotes
+ *   the entry beside the missing fact (unreadableEntriesBehind).
  * The caller's object is never changed.
  */
 
@@ -54,13 +61,39 @@ export interface KitVariant {
   codon: number;
 }
 
+/** A gene prefix (`KIT `, `KIT:`, `c-KIT `), which says nothing more about the change. */
+const GENE_PREFIX = /^(?:c-)?KIT(?:\s*:\s*|\s+)/i;
+
+/** The RefSeq transcript the cDNA numbering below is on, when it is written out. */
+const KIT_TRANSCRIPT = /^NM_000222(?:\.\d+)?\s*:\s*/i;
+
 /**
- * Reads a protein change (`p.Asp816Val`, `D816V`, `p.(F522C)`, `D816_I817insV`, `del419`); an
- * indel counts at its first codon. Undefined for anything else (`c.2447A>T`, "exon 11 deletion").
+ * cDNA forms read as the protein change they encode: c.2447A>T is D816V (NM_000222.2:c.2447A>T =
+ * NP_000213.1:p.Asp816Val, CIViC variant 65: source CIVIC-KIT-D816V of rules/knowledge-base.json).
+ * Any other cDNA stays unreadable.
+ */
+const CDNA_CHANGES: Readonly<Record<string, string>> = { 'c.2447A>T': 'D816V' };
+
+/** `text` with `p.` and one pair of enclosing parentheses taken off, in either order (`p.(F522C)`, `(p.F522C)`). */
+function withoutProteinMarks(text: string): string {
+  let bare = text;
+  for (let i = 0; i < 2; i++) bare = (/^\((.*)\)$/.exec(bare)?.[1] ?? bare).replace(/^p\./i, '');
+  return bare;
+}
+
+/**
+ * Reads a protein change (`p.Asp816Val`, `D816V`, `p.(F522C)`, `KIT p.D816V`, `D816_I817insV`,
+ * `del419`) or the cDNA form of D816V (`c.2447A>T`); an indel counts at its first codon.
+ * Undefined for anything else (other cDNA, "exon 11 deletion").
  */
 export function readKitVariant(entry: string): KitVariant | undefined {
-  let text = entry.trim().replace(/^p\./i, '');
-  text = /^\((.*)\)$/.exec(text)?.[1] ?? text;
+  const unprefixed = entry.trim().replace(GENE_PREFIX, '').replace(KIT_TRANSCRIPT, '');
+  const cdna = /^c\.(\d+)([ACGT])>([ACGT])$/i.exec(unprefixed);
+  if (cdna) {
+    const protein = CDNA_CHANGES[`c.${cdna[1]}${upper(cdna[2])}>${upper(cdna[3])}`];
+    return protein === undefined ? undefined : readKitVariant(protein);
+  }
+  let text = withoutProteinMarks(unprefixed);
   text = text.replace(THREE_LETTER_CODE, (code) => ONE_LETTER[code.toLowerCase()] ?? code);
   for (const form of FORMS) {
     const match = form.pattern.exec(text);
@@ -70,6 +103,19 @@ export function readKitVariant(entry: string): KitVariant | undefined {
     }
   }
   return undefined;
+}
+
+/** The KIT variant entries of `facts` that cannot be read, as written. */
+function unreadableKitEntries(facts: PatientFacts): string[] {
+  return (facts.molecular?.kitOtherMutations ?? []).filter((entry) => readKitVariant(entry) === undefined);
+}
+
+/** What `molecular.kitD816V` is read as, given the other KIT variants as `canonical` reads them. */
+function kitD816VRead(facts: PatientFacts, canonical: readonly string[]): Detection | undefined {
+  const stated = facts.molecular?.kitD816V;
+  if (canonical.includes('D816V')) return 'detected';
+  if (stated === 'not-detected' && unreadableKitEntries(facts).length > 0) return 'unknown';
+  return stated;
 }
 
 /** The facts as the rules read them (see above). Returns `facts` itself when nothing changes. */
@@ -82,13 +128,24 @@ export function normaliseFacts(facts: PatientFacts): PatientFacts {
   }
   if (variants !== undefined) {
     const canonical = variants.map((entry) => readKitVariant(entry)?.canonical ?? entry);
-    const d816v = canonical.includes('D816V') && facts.molecular?.kitD816V !== 'detected';
-    if (d816v || canonical.some((entry, i) => entry !== variants[i])) {
+    const d816v = kitD816VRead(facts, canonical);
+    if (d816v !== facts.molecular?.kitD816V || canonical.some((entry, i) => entry !== variants[i])) {
       normalised = {
         ...normalised,
-        molecular: { ...normalised.molecular, kitOtherMutations: canonical, ...(d816v ? { kitD816V: 'detected' as const } : {}) },
+        molecular: { ...normalised.molecular, kitOtherMutations: canonical, ...(d816v === undefined ? {} : { kitD816V: d816v }) },
       };
     }
   }
   return normalised;
+}
+
+/**
+ * For each fact that the record leaves unknown while it holds entries that could not be read and
+ * may hold it, those entries, quoted (quoteEntry): KIT variants in a notation that cannot be read,
+ * beside `molecular.kitD816V` when it is not known (knowledge-base spec v3, KIT notation).
+ */
+export function unreadableEntriesBehind(facts: PatientFacts): Record<string, string[]> {
+  const unreadable = unreadableKitEntries(facts).map(quoteEntry);
+  const d816v = normaliseFacts(facts).molecular?.kitD816V;
+  return unreadable.length > 0 && (d816v === undefined || d816v === 'unknown') ? { 'molecular.kitD816V': unreadable } : {};
 }

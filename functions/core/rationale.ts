@@ -1,4 +1,6 @@
 import { derivedFactsById } from './derived-facts.js';
+import { quoteEntry } from './finding-text.js';
+import { canonicalJson } from './json-values.js';
 import { conditionPath, patientFactPath } from './fact-paths.js';
 import { numericOperators } from './operators.js';
 import { FIRES_WHEN } from './rule-definition.js';
@@ -84,11 +86,28 @@ function reasonsText(leaves: readonly EvaluatedFactCondition[]): string {
     }
     if (Array.isArray(leaf.actual) && leaf.actual.length > 0 && leaf.operator === 'hasItems') {
       shown.add(key);
-      return `${leaf.name} (${leaf.actual.join(', ')})`;
+      // A derived list is written safe by its fact; a list of the record is quoted here (no markup).
+      const entries = derivedFactsById.has(leaf.fact) ? leaf.actual : leaf.actual.map((entry) => quoteEntry(String(entry)));
+      return `${leaf.name} (${entries.join(', ')})`;
     }
     return leaf.name;
   });
   return `${parts.join('; ')}.`;
+}
+
+/**
+ * The value a derived fact had in a rule's evaluated conditions (the leaf that computed it, with
+ * the same params), for its finding's text.
+ */
+export function derivedValueIn(node: EvaluatedCondition, fact: string, params: Record<string, unknown>): unknown {
+  if (!('conditions' in node)) {
+    return node.fact === fact && canonicalJson(node.params ?? {}) === canonicalJson(params) ? node.actual : undefined;
+  }
+  for (const child of node.conditions) {
+    const value = derivedValueIn(child, fact, params);
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
 }
 
 /** The names of the conditions (leaves and branches) that came out true, for a finding's notes. */

@@ -1,3 +1,4 @@
+import type { TextValue } from './finding-text.js';
 import type { Category, Evidence, Indicator, SuggestedAction } from './types.js';
 import type { ValueSet } from './value-sets.js';
 
@@ -31,12 +32,30 @@ export interface AnyCondition {
 export type BooleanCondition = AllCondition | AnyCondition;
 export type Condition = FactCondition | BooleanCondition;
 
+/**
+ * A shared condition of `rules/conditions.json`, by name, as a rule file or another shared
+ * condition writes it. The build puts the whole condition, named so, in its place: compiled rules
+ * hold no references.
+ */
+export interface ConditionReference {
+  condition: string;
+}
+
+/** A condition as written in a file: a compiled one, or a reference to a shared condition. */
+export type WrittenCondition =
+  FactCondition | { name?: string; all: WrittenCondition[] } | { name?: string; any: WrittenCondition[] } | ConditionReference;
+
+/** A shared condition (`rules/conditions.json`): `all` or `any` of written conditions, with what it means. */
+export type SharedCondition = { description: string } & ({ all: WrittenCondition[] } | { any: WrittenCondition[] });
+
 export const APPLIES_WHEN = 'applies when';
 export const FIRES_WHEN = 'fires when';
 
 export interface RuleEvidence extends Evidence {
   /** Key of the source in `rules/knowledge-base.json`. */
   source: string;
+  /** Shown only when this named condition of the rule came out true (a statement that holds only then). */
+  when?: string;
 }
 
 /** A paragraph added to a finding's detail when the named condition of its rule came out true. */
@@ -49,10 +68,16 @@ export interface DetailNote {
 export interface FindingContent {
   category: Category;
   indicator: Indicator;
+  /** May show `{{name}}` values (finding-text.ts), as may the detail and the notes. */
   summary: string;
   detail: string;
   notes?: DetailNote[];
+  /** The fact values the text shows, by the name its placeholders use. */
+  values?: Record<string, TextValue>;
+  /** Empty only with `noSource`. */
   evidence: RuleEvidence[];
+  /** Why no source is cited: a statement about the record rather than the patient. */
+  noSource?: string;
   /** `when`: offered only when that named condition of the rule came out true. */
   suggestedActions?: (SuggestedAction & { when?: string })[];
 }
@@ -101,6 +126,7 @@ export interface EvidenceRef {
   statement: string;
   section?: string;
   revision?: string;
+  when?: string;
 }
 
 /** A rule as embedded in the bundle: its evidence points at the sources instead of repeating them. */
@@ -115,12 +141,18 @@ export type RunnableRule = Pick<RuleDefinition, 'name' | 'priority' | 'condition
 export interface CompiledKnowledgeBase extends KnowledgeBaseMetadata {
   digest: string;
   rules: CompiledRule[];
+  /** The shared conditions as written, by name, for the catalogue and the console. */
+  sharedConditions?: Record<string, SharedCondition>;
 }
 
-export function isFactCondition(condition: Condition): condition is FactCondition {
+export function isFactCondition(condition: Condition | WrittenCondition): condition is FactCondition {
   return 'fact' in condition;
 }
 
-export function childrenOf(condition: BooleanCondition): Condition[] {
+export function isConditionReference(condition: WrittenCondition): condition is ConditionReference {
+  return 'condition' in condition;
+}
+
+export function childrenOf<C extends Condition | WrittenCondition>(condition: { all: C[] } | { any: C[] }): C[] {
   return 'all' in condition ? condition.all : condition.any;
 }

@@ -158,7 +158,10 @@ export interface Finding {
   indicator: Indicator;
   summary: string;
   detail: string;
+  /** Empty only for a finding about the record itself, which then says why in `noSource`. */
   evidence: Evidence[];
+  /** Present when the finding cites no source: it is a statement about the record, not about the patient. */
+  noSource?: string;
   rationale: Rationale;
   suggestedActions?: SuggestedAction[];
 }
@@ -166,6 +169,12 @@ export interface Finding {
 export interface MissingFact {
   fact: string;
   neededBy: string[];
+  /**
+   * Entries of the record that could not be read and may hold this fact (beside
+   * `molecular.kitD816V`: KIT variants in a notation that could not be read), quoted with letters,
+   * digits, spaces and `. : > + / = -` only.
+   */
+  unreadableEntries?: string[];
 }
 
 export interface KnowledgeBaseInfo {

@@ -6,6 +6,7 @@ import { knowledgeBase } from '../../functions/core/knowledge-base.js';
 import { assertPatientFacts, InvalidPatientFactsError } from '../../functions/core/validate-facts.js';
 import { readCaseFiles } from '../knowledge-base/check-cases.js';
 import { RULES_DIR } from '../knowledge-base/rule-files.js';
+import { silenceReportOf } from '../knowledge-base/silence.js';
 
 /**
  * What the console embeds beside the core, read at build time: every rule's cases, and the sample
@@ -42,12 +43,13 @@ export function sampleScenarios(eventsDir: string = EVENTS_DIR): SampleScenario[
     });
 }
 
-/** The cases and scenarios the console embeds. */
+/** The cases, the silence lists and the scenarios the console embeds. */
 export function reviewData(): ReviewData {
   return {
     cases: Object.fromEntries(
       [...readCaseFiles(RULES_DIR)].map(([ruleId, file]) => [ruleId, file.cases as ReviewData['cases'][string]]),
     ),
+    silence: Object.fromEntries(silenceReportOf(RULES_DIR, knowledgeBase)),
     scenarios: sampleScenarios(),
   };
 }

@@ -1,23 +1,28 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import patientFactsSchema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
 import { derivedFactsById, type ParamsContext } from '../../functions/core/derived-facts.js';
 import { words, type ValueSet } from '../../functions/core/value-sets.js';
-import { operatorValueShapes } from '../../functions/core/operators.js';
+import { operatorFactTypes, operatorValueShapes } from '../../functions/core/operators.js';
 import {
   childrenOf,
+  isConditionReference,
   isFactCondition,
   type CompiledKnowledgeBase,
   type CompiledRule,
   type Condition,
   type KnowledgeBaseMetadata,
   type RuleDefinition,
+  type SharedCondition,
+  type WrittenCondition,
 } from '../../functions/core/rule-definition.js';
 import { checkCaseFiles } from './check-cases.js';
+import { checkText } from './check-text.js';
+import { deref, factSchemaAt, type SchemaNode } from './fact-schema.js';
 import { ajvPath, describeAjvError, RuleFilesInvalidError, type RuleFileProblem } from './problems.js';
-import { KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-files.js';
+import { CONDITIONS_FILE, CONDITIONS_SCHEMA_FILE, KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-files.js';
+import { expandReferences, referenceCycles, referencesIn, type SharedConditions } from './shared-conditions.js';
 
 /**
  * Build-time checks of the rule files: everything that would otherwise surface as a wrong answer
@@ -25,34 +30,6 @@ import { KNOWLEDGE_BASE_FILE, RULE_SCHEMA_FILE, ruleFileNames } from './rule-fil
  */
 
 const KNOWLEDGE_BASE_SCHEMA_FILE = 'knowledge-base.schema.json';
-
-interface SchemaNode {
-  type?: string | string[];
-  enum?: unknown[];
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  $ref?: string;
-}
-
-const factsSchema = patientFactsSchema as SchemaNode & { $defs: Record<string, SchemaNode> };
-
-function deref(node: SchemaNode): SchemaNode {
-  return node.$ref ? deref(factsSchema.$defs[node.$ref.replace('#/$defs/', '')] ?? {}) : node;
-}
-
-/** The PatientFacts schema node at a dotted path, or undefined when no such fact exists. */
-function factSchemaAt(dottedPath: string): SchemaNode | undefined {
-  let node: SchemaNode | undefined = factsSchema;
-  const segments = dottedPath.split('.');
-  for (const [index, segment] of segments.entries()) {
-    node = deref(node);
-    const isLast = index === segments.length - 1;
-    if (segment === 'length' && isLast && node.type === 'array') return { type: 'number' };
-    node = node.properties && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
-    if (node === undefined) return undefined;
-  }
-  return deref(node);
-}
 
 const typeOfValue = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value);
 
@@ -90,16 +67,33 @@ function checkValueShape(operator: string, value: unknown): string | undefined {
 interface KnowledgeBaseContext {
   rulesById: ReadonlyMap<string, RuleDefinition>;
   params: ParamsContext;
+  shared: SharedConditions;
 }
 
+/**
+ * Checks a condition tree as written. `rule` is the rule it belongs to, or undefined for a shared
+ * condition, which may not count rules (it has no priority of its own to be counted after).
+ */
 function checkConditions(
-  condition: Condition,
+  condition: WrittenCondition,
   where: string,
-  rule: RuleDefinition,
+  rule: RuleDefinition | undefined,
   kb: KnowledgeBaseContext,
   report: (where: string, problem: string) => void,
 ): void {
+  if (isConditionReference(condition)) {
+    if (!Object.hasOwn(kb.shared, condition.condition)) {
+      report(`${where}.condition`, `unknown shared condition "${condition.condition}" (not in ${CONDITIONS_FILE})`);
+    }
+    return;
+  }
   if (!isFactCondition(condition)) {
+    if (condition.name !== undefined && Object.hasOwn(kb.shared, condition.name)) {
+      report(
+        `${where}.name`,
+        `"${condition.name}" is the name of a shared condition: refer to it as {"condition": "${condition.name}"}`,
+      );
+    }
     const key = 'all' in condition ? 'all' : 'any';
     const seen = new Set<string>();
     childrenOf(condition).forEach((child, i) => {
@@ -117,9 +111,19 @@ function checkConditions(
   }
   const shapeProblem = checkValueShape(operator, value);
   if (shapeProblem) report(`${where}.value`, shapeProblem);
+  if (operator !== 'known' && (value === 'unknown' || (Array.isArray(value) && value.includes('unknown')))) {
+    report(
+      `${where}.value`,
+      `${operator} "unknown" is never true: an absent or "unknown" fact leaves every operator but known unknown; say known: false`,
+    );
+  }
 
   const derived = derivedFactsById.get(fact);
+  const needs = operatorFactTypes[operator];
   if (derived) {
+    if (needs !== undefined && derived.valueType !== needs) {
+      report(`${where}.operator`, `operator ${operator} needs a ${needs} fact; ${fact} is a ${derived.valueType}`);
+    }
     if (factPath !== undefined) report(`${where}.path`, `derived fact ${fact} takes params, not a path`);
     const paramsProblem = derived.checkParams(params, kb.params);
     if (paramsProblem) report(`${where}.params`, paramsProblem);
@@ -128,7 +132,9 @@ function checkConditions(
         report(`${where}.params`, `unknown fact path "${input}" (not in schemas/patient-facts.schema.json)`);
       }
     }
-    if (fact === 'countOfRules' && !paramsProblem) {
+    if (fact === 'countOfRules' && rule === undefined) {
+      report(`${where}.fact`, 'a shared condition cannot count rules: write the count in the rule');
+    } else if (fact === 'countOfRules' && rule !== undefined && !paramsProblem) {
       for (const id of (params as { rules: string[] }).rules) {
         const other = kb.rulesById.get(id);
         if (other && other.priority <= rule.priority) {
@@ -148,6 +154,13 @@ function checkConditions(
     report(`${where}.fact`, `unknown fact path "${dotted}" (not in schemas/patient-facts.schema.json, nor a derived fact)`);
     return;
   }
+  const factType = schema.type === 'array' ? 'list' : schema.type;
+  if (needs !== undefined && factType !== needs) {
+    report(
+      `${where}.operator`,
+      `operator ${operator} needs a ${needs} fact; ${dotted} is ${schema.enum ? 'a value of a value set' : `a ${String(factType)}`}`,
+    );
+  }
   if (!shapeProblem) {
     const valueProblem = checkValueAgainstFact(operator, value, schema);
     if (valueProblem) report(`${where}.value`, valueProblem);
@@ -159,13 +172,26 @@ function conditionNames(condition: Condition): string[] {
   return isFactCondition(condition) ? own : [...own, ...childrenOf(condition).flatMap(conditionNames)];
 }
 
-/** Each note or conditional action of a finding must name a condition of its own rule, or it could never show. */
-function checkNotes(rule: RuleDefinition, report: (where: string, problem: string) => void): void {
+/**
+ * Each note, conditional evidence item or conditional action of a finding must name a condition of
+ * its own rule, or it could never show.
+ */
+function checkWhens(rule: RuleDefinition, report: (where: string, problem: string) => void): void {
+  // The rule as compiled: a shared condition's parts have names a note may use.
   const names = new Set(conditionNames(rule.conditions as Condition));
-  (rule.event.params.notes ?? []).forEach((note, i) => {
-    if (!names.has(note.when))
-      report(`event.params.notes[${i}].when`, `"${note.when}" is not the name of a condition of this rule`);
-  });
+  const { notes, evidence, suggestedActions } = rule.event.params;
+  const conditional: [string, { when?: string }[] | undefined][] = [
+    ['notes', notes],
+    ['evidence', evidence],
+    ['suggestedActions', suggestedActions],
+  ];
+  for (const [key, items] of conditional) {
+    (items ?? []).forEach(({ when }, i) => {
+      if (when !== undefined && !names.has(when)) {
+        report(`event.params.${key}[${i}].when`, `"${when}" is not the name of a condition of this rule`);
+      }
+    });
+  }
 }
 
 /** Value sets: sources that exist, members named once, and list facts they validate that exist. */
@@ -178,14 +204,33 @@ function checkValueSets(
     set.sources.forEach((source, i) => {
       if (!Object.hasOwn(sources, source)) report(`valueSets.${name}.sources[${i}]`, `unknown source "${source}"`);
     });
-    const seen = new Set<string>();
     set.members.forEach((member, i) => {
-      for (const spelling of [member.name, ...(member.synonyms ?? [])]) {
+      (member.sources ?? []).forEach((source, j) => {
+        if (!Object.hasOwn(sources, source))
+          report(`valueSets.${name}.members[${i}].sources[${j}]`, `unknown source "${source}"`);
+      });
+    });
+    // Names and synonyms name one member each; a brand may belong to several (a combination
+    // counts as each of its ingredients), but never to a member and also name another.
+    const named = new Set<string>();
+    const branded = new Set<string>();
+    set.members.forEach((member, i) => {
+      const own = new Set<string>();
+      const spellings: [string, 'name' | 'brand'][] = [
+        ...[member.name, ...(member.synonyms ?? [])].map((s) => [s, 'name'] as [string, 'name']),
+        ...(member.brands ?? []).map((s) => [s, 'brand'] as [string, 'brand']),
+      ];
+      for (const [spelling, kind] of spellings) {
         const key = words(spelling).join(' ');
-        if (key === '') report(`valueSets.${name}.members[${i}]`, `"${spelling}" has no words to match`);
-        if (seen.has(key)) report(`valueSets.${name}.members[${i}]`, `"${spelling}" is already a name or synonym in this set`);
-        seen.add(key);
+        const where = `valueSets.${name}.members[${i}]`;
+        if (key === '') report(where, `"${spelling}" has no words to match`);
+        if (own.has(key)) report(where, `"${spelling}" is already a spelling of this member`);
+        else if (named.has(key) || (kind === 'name' && branded.has(key))) {
+          report(where, `"${spelling}" is already a name or synonym in this set`);
+        }
+        own.add(key);
       }
+      for (const [spelling, kind] of spellings) (kind === 'name' ? named : branded).add(words(spelling).join(' '));
     });
     if (set.validates !== undefined) {
       const fact = factSchemaAt(set.validates);
@@ -222,19 +267,36 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const meta = readJson(KNOWLEDGE_BASE_FILE) as KnowledgeBaseMetadata | undefined;
   const metaSchema = readJson(KNOWLEDGE_BASE_SCHEMA_FILE) as object | undefined;
   const ruleSchema = readJson(RULE_SCHEMA_FILE) as object | undefined;
-  if (!meta || !metaSchema || !ruleSchema) throw new RuleFilesInvalidError(problems);
+  const conditionsSchema = readJson(CONDITIONS_SCHEMA_FILE) as object | undefined;
+  const conditionsFile = existsSync(path.join(rulesDir, CONDITIONS_FILE)) ? readJson(CONDITIONS_FILE) : { conditions: {} };
+  if (!meta || !metaSchema || !ruleSchema || !conditionsSchema || conditionsFile === undefined) {
+    throw new RuleFilesInvalidError(problems);
+  }
 
   const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // The rule schema first: the shared conditions' schema refers to its definitions.
+  const validateRule = ajv.compile<RuleDefinition>(ruleSchema);
+  const validateShared = ajv.compile<{ conditions: Record<string, SharedCondition> }>(conditionsSchema);
+  if (!validateShared(conditionsFile)) {
+    for (const error of validateShared.errors ?? []) reportIn(rel(CONDITIONS_FILE))(ajvPath(error), describeAjvError(error));
+    throw new RuleFilesInvalidError(problems);
+  }
+  const shared: SharedConditions = conditionsFile.conditions;
   const validateMeta = ajv.compile<KnowledgeBaseMetadata>(metaSchema);
   if (!validateMeta(meta)) {
     for (const error of validateMeta.errors ?? []) reportIn(rel(KNOWLEDGE_BASE_FILE))(ajvPath(error), describeAjvError(error));
     throw new RuleFilesInvalidError(problems);
   }
+  if (meta.status === 'active' && (meta.lastReviewed === null || meta.reviewedBy === null)) {
+    reportIn(rel(KNOWLEDGE_BASE_FILE))(
+      'status',
+      'status active needs the clinical review it rests on: set lastReviewed (a date) and reviewedBy (a role)',
+    );
+  }
   if (meta.changelog[0]!.version !== meta.version) {
     reportIn(rel(KNOWLEDGE_BASE_FILE))('changelog[0].version', `the newest changelog entry must be for version ${meta.version}`);
   }
 
-  const validateRule = ajv.compile<RuleDefinition>(ruleSchema);
   const files = ruleFileNames(rulesDir);
 
   const rules: { file: string; rule: RuleDefinition }[] = [];
@@ -273,11 +335,30 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const valueSets = meta.valueSets ?? {};
   const kb: KnowledgeBaseContext = {
     rulesById,
-    params: { ruleIds: new Set(rulesById.keys()), valueSetNames: new Set(Object.keys(valueSets)) },
+    params: { ruleIds: new Set(rulesById.keys()), valueSets },
+    shared,
   };
-  for (const { file, rule } of rules) {
-    checkConditions(rule.conditions, 'conditions', rule, kb, reportIn(file));
-    checkNotes(rule, reportIn(file));
+  const reportShared = reportIn(rel(CONDITIONS_FILE));
+  for (const [name, condition] of Object.entries(shared)) {
+    checkConditions(condition as WrittenCondition, `conditions["${name}"]`, undefined, kb, reportShared);
+  }
+  const cycles = referenceCycles(shared);
+  for (const cycle of cycles) {
+    reportShared(`conditions["${cycle[0]}"]`, `refers to itself: ${cycle.map((n) => `"${n}"`).join(' -> ')}`);
+  }
+  for (const { file, rule } of rules)
+    checkConditions(rule.conditions as WrittenCondition, 'conditions', rule, kb, reportIn(file));
+  const written = [...Object.values(shared), ...rules.map(({ rule }) => rule.conditions)] as WrittenCondition[];
+  if (cycles.length === 0 && written.every((c) => referencesIn(c).every((name) => Object.hasOwn(shared, name)))) {
+    // References are sound: every rule is checked further, and compiled, whole.
+    for (const entry of rules) {
+      entry.rule = {
+        ...entry.rule,
+        conditions: expandReferences(entry.rule.conditions as WrittenCondition, shared) as RuleDefinition['conditions'],
+      };
+      checkWhens(entry.rule, reportIn(entry.file));
+      checkText(entry.rule, reportIn(entry.file));
+    }
   }
   checkValueSets(valueSets, meta.sources, reportIn(rel(KNOWLEDGE_BASE_FILE)));
   (meta.unconfirmed ?? []).forEach((item, i) => {
@@ -291,11 +372,12 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const embedded: CompiledRule[] = rules
     .map(({ rule }) => {
       const { $schema: _schema, ...definition } = rule as RuleDefinition & { $schema?: string };
-      const evidence = definition.event.params.evidence.map(({ source, statement, section, revision }) => ({
+      const evidence = definition.event.params.evidence.map(({ source, statement, section, revision, when }) => ({
         source,
         statement,
         ...(section ? { section } : {}),
         ...(revision ? { revision } : {}),
+        ...(when ? { when } : {}),
       }));
       return { ...definition, event: { ...definition.event, params: { ...definition.event.params, evidence } } };
     })
@@ -304,18 +386,24 @@ export function checkRuleFiles(rulesDir: string): RuleFiles {
   const { $schema: _schema, ...metadata } = meta as KnowledgeBaseMetadata & { $schema?: string };
   return {
     files: files.map(rel),
-    knowledgeBase: { ...metadata, digest: digestOf(rulesDir), rules: embedded },
+    knowledgeBase: {
+      ...metadata,
+      digest: digestOf(rulesDir),
+      rules: embedded,
+      ...(Object.keys(shared).length > 0 ? { sharedConditions: shared } : {}),
+    },
   };
 }
 
 /**
- * sha256 over the knowledge base's files (knowledge-base.json and every rule file, not the schemas
- * nor the cases), in name order, each as its name, a NUL, its bytes and a NUL: any change to any
- * rule, source or value set changes the digest.
+ * sha256 over the knowledge base's files (knowledge-base.json, conditions.json and every rule file,
+ * not the schemas nor the cases), in name order, each as its name, a NUL, its bytes and a NUL: any
+ * change to any rule, shared condition, source or value set changes the digest.
  */
 export function digestOf(rulesDir: string): string {
   const hash = createHash('sha256');
-  const names = [KNOWLEDGE_BASE_FILE, ...ruleFileNames(rulesDir)].sort();
+  const shared = existsSync(path.join(rulesDir, CONDITIONS_FILE)) ? [CONDITIONS_FILE] : [];
+  const names = [KNOWLEDGE_BASE_FILE, ...shared, ...ruleFileNames(rulesDir)].sort();
   for (const name of names) {
     hash
       .update(name)

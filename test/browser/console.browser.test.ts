@@ -157,6 +157,27 @@ describe('the review console', () => {
     await close();
   });
 
+  it('shows what keeps each safety rule silent, and opens the case that shows a change in the form', async () => {
+    const [ruleId, changes] = Object.entries(data.silence).find(([, list]) => list.some((c) => c.coveredBy))!;
+    const change = changes.find((c) => c.coveredBy)!;
+    const { page, errors, close } = await open();
+
+    const silence = page.locator(`#rule-${ruleId} details.rule-silence`);
+    await silence.locator('summary').click();
+
+    await expect(silence.locator('summary').textContent()).resolves.toBe(`What keeps it silent (${changes.length})`);
+    await expect(silence.locator('li').count()).resolves.toBe(changes.length);
+    await silence
+      .getByRole('button', { name: `Open in form: case “${change.coveredBy!}” of ${ruleId}`, exact: true })
+      .first()
+      .click();
+    await answered(page);
+    await expect(page.locator('#loaded').textContent()).resolves.toContain(change.coveredBy!);
+    await expect(cardOf(page, ruleId).count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('answers as you type, before the field loses focus', async () => {
     const { ruleId, silent, fires, change } = nearestPair(
       (pair) => pair.change.length === 1 && pair.change[0]![0].kind === 'number',

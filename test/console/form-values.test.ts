@@ -25,6 +25,17 @@ describe('the facts form and PatientFacts', () => {
     expect(factsFromInputs(fields, inputs)).toEqual({ facts, problems: [] });
   });
 
+  it('shows the fields of facts v3 and reads them back: imatinib taken before, medications not identified', () => {
+    const facts: PatientFacts = { medications: { imatinibBefore: false, unidentified: ['rifampine 600', 'herbal tea'] } };
+
+    const { inputs, unshown } = inputsFromFacts(fields, facts);
+
+    expect(fields.find((f) => f.path === 'medications.imatinibBefore')?.kind).toBe('yes-no');
+    expect(fields.find((f) => f.path === 'medications.unidentified')?.kind).toBe('list');
+    expect(unshown).toEqual([]);
+    expect(factsFromInputs(fields, inputs)).toEqual({ facts, problems: [] });
+  });
+
   it('leaves an empty field out, so that "not known" is never taken as "no"', () => {
     expect(
       read({ 'patient.pregnant': { text: '' }, 'molecular.kitD816V': { text: '' }, 'patient.ageYears': { text: '' } }),

@@ -27,7 +27,8 @@ const reference = loadReference();
 
 afterAll(removeRuleCopies);
 
-describe('evaluate() against the reference interpreter', () => {
+// Thousands of patients through both: longer than a test is given by default, on a shared machine.
+describe('evaluate() against the reference interpreter', { timeout: 120_000 }, () => {
   it('fires the same rules, in the same order, for 3,000 generated patients', async () => {
     await fc.assert(
       fc.asyncProperty(patientFacts, async (facts) => {

@@ -108,12 +108,45 @@ describe('evaluate()', () => {
     });
     expect(leaves(finding.rationale.conditions)).toContainEqual(
       expect.objectContaining({
-        fact: 'percentFallFromBaseline',
+        fact: 'percentChangeFromBaseline',
         params: { measure: 'serumTryptaseNgMl' },
-        actual: 33.33333333333333,
+        actual: -33.33333333333333,
         result: true,
       }),
     );
+  });
+
+  it('writes the values its rule reads into the text of a finding', async () => {
+    const finding = (await fixture.evaluate(everything)).findings.find((f) => f.ruleId === 'fixture-tryptase-fall')!;
+
+    expect(finding.summary).toBe('Tryptase 120 -> 80 ng/mL, -33.3% (fixture).');
+  });
+
+  it('shows an evidence item that carries a condition only when that condition came out true', async () => {
+    const withoutEcho = { labs: { eosinophilsPerMicroliter: 1800 }, order: proposedOrder };
+    const echoNotDone = { ...withoutEcho, cardiac: { echocardiogram: 'not-done' as const } };
+
+    const [absent, notDone] = await Promise.all([fixture.evaluate(withoutEcho), fixture.evaluate(echoNotDone)]);
+    const statementsOf = (result: typeof absent) =>
+      result.findings.find((f) => f.ruleId === 'fixture-eosinophilia-order')!.evidence.map((e) => e.statement);
+
+    expect(statementsOf(absent)).toEqual(['What the fixture source says for fixture-eosinophilia-order.']);
+    expect(statementsOf(notDone)).toEqual([
+      'What the fixture source says for fixture-eosinophilia-order.',
+      'What the fixture source says when the echocardiogram was not done.',
+    ]);
+  });
+
+  it('cites no source for a finding about the record, says why, and still matches the published schema', async () => {
+    const result = await fixture.evaluate({ labs: { eosinophilsPerMicroliter: 1.8 } });
+    const finding = result.findings.find((f) => f.ruleId === 'fixture-count-units')!;
+
+    expect(finding).toMatchObject({
+      summary: 'Eosinophils sent as 1.8 per microlitre: check the units (fixture).',
+      evidence: [],
+      noSource: 'A statement about the units of the record (fixture).',
+    });
+    expect(validResult(result), JSON.stringify(validResult.errors)).toBe(true);
   });
 
   it('reads the outcomes of the rules a count is over', async () => {
@@ -147,6 +180,7 @@ describe('evaluate()', () => {
       'fixture-tryptase-fall': 'not-applicable',
       'fixture-symptoms': 'not-applicable',
       'fixture-count': 'not-applicable',
+      'fixture-count-units': 'not-applicable',
     });
   });
 

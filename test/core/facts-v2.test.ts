@@ -94,15 +94,15 @@ describe('KIT notation', () => {
     expect(readKitVariant(written)).toEqual({ canonical, codon });
   });
 
-  it.each(['c.2447A>T', 'exon 11 deletion', 'D816', 'B816V', ''])('cannot read %j', (written) => {
+  it.each(['c.1924A>G', 'exon 11 deletion', 'D816', 'B816V', ''])('cannot read %j', (written) => {
     expect(readKitVariant(written)).toBeUndefined();
   });
 
   it('normalises the list, keeps what it cannot read as written, and takes a listed D816V for detected', () => {
-    const facts: PatientFacts = { molecular: { kitD816V: 'not-detected', kitOtherMutations: ['p.Asp816Val', 'c.2447A>T'] } };
+    const facts: PatientFacts = { molecular: { kitD816V: 'not-detected', kitOtherMutations: ['p.Asp816Val', 'c.1924A>G'] } };
 
-    expect(normaliseFacts(facts)).toEqual({ molecular: { kitD816V: 'detected', kitOtherMutations: ['D816V', 'c.2447A>T'] } });
-    expect(facts.molecular!.kitOtherMutations).toEqual(['p.Asp816Val', 'c.2447A>T']);
+    expect(normaliseFacts(facts)).toEqual({ molecular: { kitD816V: 'detected', kitOtherMutations: ['D816V', 'c.1924A>G'] } });
+    expect(facts.molecular!.kitOtherMutations).toEqual(['p.Asp816Val', 'c.1924A>G']);
   });
 
   it('shows the normalised form in the rationale', async () => {

@@ -173,12 +173,15 @@ describe('CDS Hooks order-sign, as the public sandbox calls it', () => {
 
   it('gives warning and critical cards override reasons, and cites the evidence in the detail', async () => {
     const cards = cardsOf(await invoke(await signedEvent('cds-hooks.order-select-kit-d816v'), lambdaContext()));
-    const caveat = cards.find((c) => c.source.topic?.code === 'kit-d816v-caveat')!;
+    // Knowledge base v3: on a start the D816V order check speaks, and the caveat is silent (one card, not two).
+    const orderCheck = cards.find((c) => c.source.topic?.code === 'kit-d816v-imatinib-order')!;
 
-    expect(caveat.indicator).toBe('warning');
-    expect(caveat.overrideReasons!.length).toBeGreaterThan(0);
-    expect(caveat.detail).toContain('https://pubmed.ncbi.nlm.nih.gov/16779792/');
-    expect(caveat.detail).toContain('**Why this card:** KIT D816V is detected (as kitD816V, or among the other KIT variants).');
+    expect(orderCheck.indicator).toBe('critical');
+    expect(orderCheck.overrideReasons!.length).toBeGreaterThan(0);
+    expect(orderCheck.detail).toContain('https://pubmed.ncbi.nlm.nih.gov/16779792/');
+    expect(orderCheck.detail).toContain(
+      '**Why this card:** KIT D816V is detected (as kitD816V, or among the other KIT variants);',
+    );
     expect(cards.filter((c) => c.indicator === 'info').every((c) => c.overrideReasons === undefined)).toBe(true);
   });
 

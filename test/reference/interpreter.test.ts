@@ -159,6 +159,11 @@ describe('operators', () => {
     ['hasItems', [], true, false],
     ['hasItems', [], false, true],
     ['hasItems', 'abc', true, false],
+    ['wholeNumber', 1800, true, true],
+    ['wholeNumber', 1.8, true, false],
+    ['wholeNumber', 1.8, false, true],
+    ['wholeNumber', 0, false, false],
+    ['wholeNumber', '2', true, false],
     ['known', 'x', true, true],
     ['known', 'x', false, false],
   ])('evaluates %s on %j against %j as %s', (operator, actual, value, expected) => {
@@ -307,6 +312,12 @@ describe('normalisation', () => {
     ['p.Pro551LeufsTer5', 'P551Lfs*5'],
     ['P551FS', 'P551fs'],
     ['DEL419', 'del419'],
+    ['KIT p.D816V', 'D816V'],
+    ['KIT:p.Asp816Val', 'D816V'],
+    ['kit D816V', 'D816V'],
+    ['c-KIT (p.Asp816Val)', 'D816V'],
+    ['c.2447A>T', 'D816V'],
+    ['NM_000222.2:c.2447a>t', 'D816V'],
   ])('rewrites the KIT variant %j as %j', (entry, canonical) => {
     const result = outcome(all(leaf('molecular', '$.kitOtherMutations', 'contains', canonical)), {
       molecular: { kitOtherMutations: [entry] },
@@ -315,7 +326,7 @@ describe('normalisation', () => {
     expect(result).toBe('fired');
   });
 
-  it.each(['c.2447A>T', 'exon 11 deletion', '', 'D816', 'D816_I817ins', 'p.(D816V', 'B816V'])(
+  it.each(['c.2446G>C', 'NM_001093772.1:c.2447A>T', 'exon 11 deletion', '', 'D816', 'D816_I817ins', 'p.(D816V', 'B816V'])(
     'keeps the unreadable KIT variant %j as it is',
     (entry) => {
       const result = outcome(all(leaf('molecular', '$.kitOtherMutations', 'contains', entry)), {
@@ -328,6 +339,19 @@ describe('normalisation', () => {
 
   it.each(['D816V', 'p.Asp816Val'])('sets kitD816V to detected when the other KIT variants include %j', (entry) => {
     const facts = { molecular: { kitD816V: 'not-detected', kitOtherMutations: ['F522C', entry] } };
+
+    expect(outcome(all(leaf('molecular', '$.kitD816V', 'equal', 'detected')), facts)).toBe('fired');
+  });
+
+  it('reads a not-detected D816V result as unknown beside an entry it cannot read', () => {
+    const facts = { molecular: { kitD816V: 'not-detected', kitOtherMutations: ['F522C', 'exon 17 mutation'] } };
+
+    expect(outcome(all(leaf('molecular', '$.kitD816V', 'equal', 'not-detected')), facts)).toBe('undecided');
+    expect(outcome(all(leaf('kitVariantsUnreadable', undefined, 'hasItems', true)), facts)).toBe('fired');
+  });
+
+  it('keeps a detected D816V result beside an entry it cannot read', () => {
+    const facts = { molecular: { kitD816V: 'detected', kitOtherMutations: ['exon 17 mutation'] } };
 
     expect(outcome(all(leaf('molecular', '$.kitD816V', 'equal', 'detected')), facts)).toBe('fired');
   });
@@ -348,21 +372,21 @@ describe('normalisation', () => {
   });
 });
 
-describe('derived fact percentFallFromBaseline', () => {
-  const fall = (operator: string, value: number): Json =>
-    all(leaf('percentFallFromBaseline', undefined, operator, value, { measure: 'serumTryptaseNgMl' }));
+describe('derived fact percentChangeFromBaseline', () => {
+  const change = (operator: string, value: number): Json =>
+    all(leaf('percentChangeFromBaseline', undefined, operator, value, { measure: 'serumTryptaseNgMl' }));
   const course = (baseline: unknown, current: unknown): object => ({
     treatmentCourse: { baseline: { serumTryptaseNgMl: baseline }, current: { serumTryptaseNgMl: current } },
   });
 
-  it('computes the fall from baseline as a percentage of baseline', () => {
-    expect(outcome(fall('greaterThanInclusive', 60), course(100, 40))).toBe('fired');
-    expect(outcome(fall('greaterThan', 60), course(100, 40))).toBe('not-fired');
-    expect(outcome(fall('equal', -50), course(100, 150))).toBe('fired');
+  it('computes the change from baseline as a percentage of baseline, negative for a fall', () => {
+    expect(outcome(change('lessThanInclusive', -60), course(100, 40))).toBe('fired');
+    expect(outcome(change('lessThan', -60), course(100, 40))).toBe('not-fired');
+    expect(outcome(change('equal', 50), course(100, 150))).toBe('fired');
   });
 
-  it('reads a zero baseline as no fall', () => {
-    expect(outcome(fall('equal', 0), course(0, 12))).toBe('fired');
+  it('reads a zero baseline as no change', () => {
+    expect(outcome(change('equal', 0), course(0, 12))).toBe('fired');
   });
 
   it.each([
@@ -371,7 +395,7 @@ describe('derived fact percentFallFromBaseline', () => {
     ['100', 40],
     [100, null],
   ])('is unknown when baseline %j or current %j is not a number', (baseline, current) => {
-    expect(outcome(fall('greaterThan', 0), course(baseline, current))).toBe('undecided');
+    expect(outcome(change('greaterThan', 0), course(baseline, current))).toBe('undecided');
   });
 });
 
@@ -407,6 +431,7 @@ describe('derived fact valueSetMatches', () => {
           { name: "St John's wort" },
           { name: 'rifampin', synonyms: ['rifampicin'] },
           { name: 'quinidine' },
+          { name: 'carbamazepine', brands: ['Tegretol', 'E.E.S.'] },
         ],
       },
     },
@@ -428,6 +453,8 @@ describe('derived fact valueSetMatches', () => {
     ['rifampicin', true],
     ['hydroquinidine', false],
     ['St Johns', false],
+    ['Tegretol XR 200 mg', true],
+    ['e.e.s. 400', true],
   ])('matches %j: %s', (entry, expected) => {
     const result = outcome(matches(true), { medications: { active: [entry] } }, knowledgeBase);
 

@@ -45,7 +45,7 @@ interface Rule {
 
 interface Context {
   facts: Dict;
-  valueSets: Map<string, string[][]>;
+  valueSets: Map<string, SetMember[]>;
   outcomeOf(ruleId: string): Outcome;
 }
 
@@ -83,6 +83,8 @@ const OPERATORS = new Map<string, Test>([
   ['greaterThan', compare((a, e) => a > e)],
   ['greaterThanInclusive', compare((a, e) => a >= e)],
   ['hasItems', (a, e) => Array.isArray(a) && a.length > 0 === e],
+  // true: the number has no fractional part; false: it has one (1.8 platelets sent in 10^9/L)
+  ['wholeNumber', (a, e) => isFiniteNumber(a) && Number.isInteger(a) === e],
 ]);
 
 // ---- KIT protein notation -------------------------------------------------------------------
@@ -132,11 +134,30 @@ const KIT_FORMS: [RegExp, (g: (string | undefined)[]) => string][] = [
   [/^del(\d+)$/i, (g) => `del${g[1]}`],
 ];
 
-/** Reads one KIT variant in protein notation; undefined when it is in none of the known forms. */
+/** The one cDNA change read (spec v3: c.2447A>T is D816V), keyed by its upper-case spelling. */
+const CDNA_TO_PROTEIN = new Map([['C.2447A>T', 'D816V']]);
+
+/**
+ * Reads one KIT variant in protein notation, after any gene prefix ("KIT ", "KIT:", "c-KIT ")
+ * and the NM_000222 transcript; `p.` and enclosing parentheses may come in either order. The cDNA
+ * c.2447A>T is D816V; any other cDNA, and anything in none of the known forms, is undefined.
+ */
 function readKit(entry: unknown): { canonical: string; codon: number } | undefined {
   if (typeof entry !== 'string') return undefined;
-  let s = entry.trim().replace(/^p\./i, '');
-  s = (/^\((.*)\)$/.exec(s)?.[1] ?? s).replace(THREE_LETTER_RE, (code) => THREE_LETTER[code.toLowerCase()] ?? code);
+  let s = entry.trim();
+  const prefix = /^(c-)?kit(\s*:\s*|\s+)/i.exec(s);
+  if (prefix) s = s.slice(prefix[0].length);
+  const transcript = /^nm_000222(\.\d+)?\s*:\s*/i.exec(s);
+  if (transcript) s = s.slice(transcript[0].length);
+  if (/^c\./i.test(s)) {
+    const protein = CDNA_TO_PROTEIN.get(s.toUpperCase());
+    return protein ? readKit(protein) : undefined;
+  }
+  for (let round = 0; round < 2; round++) {
+    if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1);
+    if (/^p\./i.test(s)) s = s.slice(2);
+  }
+  s = s.replace(THREE_LETTER_RE, (code) => THREE_LETTER[code.toLowerCase()] ?? code);
   for (const [re, write] of KIT_FORMS) {
     const match = re.exec(s);
     if (!match) continue;
@@ -161,7 +182,11 @@ function normalise(input: object): Dict {
   if (isObject(molecular) && Array.isArray(kit)) {
     const normalised = kit.map((entry: unknown) => readKit(entry)?.canonical ?? entry);
     molecular.kitOtherMutations = normalised;
+    // A listed D816V wins over any summary; an entry that cannot be read may be D816V, so a
+    // "not-detected" beside it is not relied on.
     if (normalised.includes('D816V')) molecular.kitD816V = 'detected';
+    else if (molecular.kitD816V === 'not-detected' && kit.some((entry: unknown) => !readKit(entry)))
+      molecular.kitD816V = 'unknown';
   }
   return facts;
 }
@@ -181,12 +206,13 @@ const containsRun = (tokens: string[], run: string[]): boolean =>
 
 const DERIVED = new Map<string, (params: Dict, ctx: Context) => unknown>([
   [
-    'percentFallFromBaseline',
+    'percentChangeFromBaseline',
     (params, { facts }) => {
       const baseline = follow(facts, ['treatmentCourse', 'baseline', String(params.measure)]);
       const current = follow(facts, ['treatmentCourse', 'current', String(params.measure)]);
       if (typeof baseline !== 'number' || typeof current !== 'number') return undefined;
-      return baseline === 0 ? 0 : ((baseline - current) / baseline) * 100;
+      // Rising is positive; a zero baseline gives no change (as the written semantics say).
+      return baseline === 0 ? 0 : ((current - baseline) / baseline) * 100;
     },
   ],
   [
@@ -200,8 +226,14 @@ const DERIVED = new Map<string, (params: Dict, ctx: Context) => unknown>([
         .map((path) => follow(facts, String(path).split('.')))
         .filter((list): list is unknown[] => Array.isArray(list));
       if (lists.length === 0) return undefined;
-      const runs = valueSets.get(String(params.valueSet)) ?? [];
-      return lists.flat().filter((entry) => typeof entry === 'string' && runs.some((run) => containsRun(tokenise(entry), run)));
+      const members = valueSets.get(String(params.valueSet)) ?? [];
+      // An entry stands for the first member (in the set's order) one of whose spellings it holds.
+      const memberOf = (entry: string) => members.find((m) => m.runs.some((run) => containsRun(tokenise(entry), run)))?.name;
+      return lists.flat().filter((entry) => {
+        if (typeof entry !== 'string') return false;
+        const member = memberOf(entry);
+        return member !== undefined && (params.member === undefined || member === params.member);
+      });
     },
   ],
   [
@@ -221,6 +253,13 @@ const DERIVED = new Map<string, (params: Dict, ctx: Context) => unknown>([
       if (matches.length > 0) return matches;
       // Nothing matched, but an entry we cannot read might have: the answer is not known.
       return read.includes(undefined) ? undefined : [];
+    },
+  ],
+  [
+    'kitVariantsUnreadable',
+    (_params, { facts }) => {
+      const list = follow(facts, ['molecular', 'kitOtherMutations']);
+      return Array.isArray(list) ? list.filter((entry) => !readKit(entry)) : undefined;
     },
   ],
 ]);
@@ -256,11 +295,24 @@ const INDICATOR_RANK = new Map([
   ['info', 2],
 ]);
 
-function parseCondition(c: unknown, fail: (why: string) => Error): Condition {
+/** The shared conditions of conditions.json by name, and the names being expanded (to refuse a cycle). */
+interface Shared {
+  byName: Dict;
+  expanding: readonly string[];
+}
+
+function parseCondition(c: unknown, fail: (why: string) => Error, shared: Shared): Condition {
   if (!isObject(c)) throw fail('a condition is not an object');
+  if (typeof c.condition === 'string') {
+    // A reference stands for the whole shared condition it names.
+    const name = c.condition;
+    if (!Object.hasOwn(shared.byName, name)) throw fail(`unknown shared condition "${name}"`);
+    if (shared.expanding.includes(name)) throw fail(`shared condition "${name}" refers to itself`);
+    return parseCondition(shared.byName[name], fail, { byName: shared.byName, expanding: [...shared.expanding, name] });
+  }
   for (const kind of ['all', 'any'] as const) {
     const parts = c[kind];
-    if (Array.isArray(parts)) return { kind, parts: parts.map((p: unknown) => parseCondition(p, fail)) };
+    if (Array.isArray(parts)) return { kind, parts: parts.map((p: unknown) => parseCondition(p, fail, shared)) };
   }
   const { fact, operator, path } = c;
   if (typeof fact !== 'string' || typeof operator !== 'string') throw fail('a condition has no fact or operator');
@@ -276,7 +328,7 @@ function parseCondition(c: unknown, fail: (why: string) => Error): Condition {
   return { kind: 'leaf', fact, path: segments, operator, test, value: c.value, params: isObject(c.params) ? c.params : {} };
 }
 
-function parseRule(raw: unknown, file: string): Rule {
+function parseRule(raw: unknown, file: string, shared: Shared): Rule {
   const id = String(follow(raw, ['name']));
   const fail = (why: string): Error => new Error(`rule ${id} (${file}): ${why}`);
   if (typeof follow(raw, ['name']) !== 'string') throw fail('name must be a string');
@@ -290,7 +342,7 @@ function parseRule(raw: unknown, file: string): Rule {
   const rank = INDICATOR_RANK.get(String(follow(raw, ['event', 'params', 'indicator'])));
   if (typeof priority !== 'number' || !Number.isInteger(priority)) throw fail('priority must be an integer');
   if (rank === undefined) throw fail('event.params.indicator must be info, warning or critical');
-  return { id, priority, rank, applies: parseCondition(applies, fail), fires: parseCondition(fires, fail) };
+  return { id, priority, rank, applies: parseCondition(applies, fail, shared), fires: parseCondition(fires, fail, shared) };
 }
 
 function* leaves(c: Condition): Generator<Leaf> {
@@ -298,34 +350,49 @@ function* leaves(c: Condition): Generator<Leaf> {
   else for (const part of c.parts) yield* leaves(part);
 }
 
-/** Value sets as token runs, tokenised once here rather than per patient. */
-function readValueSets(knowledgeBase: unknown): Map<string, string[][]> {
-  const sets = new Map<string, string[][]>();
+/** A value-set member: its name, and its spellings as token runs, tokenised once here rather than per patient. */
+interface SetMember {
+  name: unknown;
+  runs: string[][];
+}
+
+function readValueSets(knowledgeBase: unknown): Map<string, SetMember[]> {
+  const sets = new Map<string, SetMember[]>();
   const raw = follow(knowledgeBase, ['valueSets']);
   if (!isObject(raw)) return sets;
   for (const [name, set] of Object.entries(raw)) {
-    const names = asArray(follow(set, ['members'])).flatMap((m) => [follow(m, ['name']), ...asArray(follow(m, ['synonyms']))]);
-    sets.set(name, names.filter((n): n is string => typeof n === 'string').map(tokenise));
+    const members = asArray(follow(set, ['members'])).map((m) => {
+      // A member is named by its name, its synonyms and (v3) its brand names alike.
+      const spellings = [follow(m, ['name']), ...asArray(follow(m, ['synonyms'])), ...asArray(follow(m, ['brands']))];
+      return { name: follow(m, ['name']), runs: spellings.filter((s): s is string => typeof s === 'string').map(tokenise) };
+    });
+    sets.set(name, members);
   }
   return sets;
 }
 
 /**
- * Loads every rule file of `rulesDir` (not its subfolders, `knowledge-base.json` or schema files)
- * and the value sets of its `knowledge-base.json`. Throws, naming the rule, on an unknown
- * operator, a malformed rule, a duplicate id, or a reference to a missing rule or value set.
+ * Loads every rule file of `rulesDir` (not its subfolders, `knowledge-base.json`, `conditions.json`
+ * or schema files), the value sets of its `knowledge-base.json` and the shared conditions of its
+ * `conditions.json`, which stand in for each `{"condition": name}`. Throws, naming the rule, on an
+ * unknown operator, a malformed rule, a duplicate id, or a reference to a missing rule, value set
+ * or shared condition.
  */
 export function loadReference(rulesDir: string = join(import.meta.dirname, '..', '..', 'rules')): Reference {
   const read = (file: string): unknown => JSON.parse(readFileSync(join(rulesDir, file), 'utf8'));
   const kbFile = join(rulesDir, 'knowledge-base.json');
   const valueSets = readValueSets(existsSync(kbFile) ? read('knowledge-base.json') : {});
+  const conditionsFile = join(rulesDir, 'conditions.json');
+  const sharedByName = follow(existsSync(conditionsFile) ? read('conditions.json') : {}, ['conditions']);
+  const shared: Shared = { byName: isObject(sharedByName) ? sharedByName : {}, expanding: [] };
+  const notRules = new Set(['knowledge-base.json', 'conditions.json']);
   const files = readdirSync(rulesDir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith('.json') && d.name !== 'knowledge-base.json' && !d.name.includes('schema'))
+    .filter((d) => d.isFile() && d.name.endsWith('.json') && !notRules.has(d.name) && !d.name.includes('schema'))
     .map((d) => d.name);
 
   const byId = new Map<string, Rule>();
   for (const file of files) {
-    const rule = parseRule(read(file), file);
+    const rule = parseRule(read(file), file, shared);
     if (byId.has(rule.id)) throw new Error(`rule ${rule.id} (${file}): duplicate rule id`);
     byId.set(rule.id, rule);
   }

@@ -133,7 +133,7 @@ describe('rule-file checks', () => {
       (r) => {
         firesWhen(r).all.push(firesWhen(r).all[0]);
       },
-      /fixture-eosinophilia-order\.json at conditions\.all\[1\]\.all\[3\]: repeats an earlier condition/,
+      /fixture-eosinophilia-order\.json at conditions\.all\[1\]\.all\[2\]: repeats an earlier condition/,
     ],
     [
       'a note on a condition the rule does not have',
@@ -178,6 +178,230 @@ describe('rule-file checks', () => {
         firesWhen(r).all[0].params.rules[0] = 'response-urine';
       },
       /fixture-count\.json at .*params: countOfRules names an unknown rule: response-urine/,
+    ],
+    [
+      'a reference to a shared condition that does not exist',
+      'fixture-eosinophilia-order.json',
+      (r) => {
+        firesWhen(r).all[1] = { condition: 'a proposed order' };
+      },
+      /fixture-eosinophilia-order\.json at conditions\.all\[1\]\.all\[1\]\.condition: unknown shared condition "a proposed order" \(not in conditions\.json\)/,
+    ],
+    [
+      'a shared condition that refers to itself',
+      'conditions.json',
+      (c) => {
+        c.conditions['no echocardiogram on record'].any.push({ condition: 'a proposed order without an echocardiogram' });
+      },
+      /rules\/conditions\.json at conditions\["a proposed order without an echocardiogram"\]: refers to itself: "a proposed order without an echocardiogram" -> "no echocardiogram on record" -> "a proposed order without an echocardiogram"/,
+    ],
+    [
+      'a branch of a rule named like a shared condition',
+      'fixture-kit-detected.json',
+      (r) => {
+        r.conditions.all[1] = { name: 'fires when', all: [{ name: 'no echocardiogram on record', all: firesWhen(r).all }] };
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.name: "no echocardiogram on record" is the name of a shared condition/,
+    ],
+    [
+      'a shared condition that counts rules',
+      'conditions.json',
+      (c) => {
+        c.conditions['no echocardiogram on record'].any.push({
+          name: 'x',
+          fact: 'countOfRules',
+          operator: 'equal',
+          value: 0,
+          params: { rules: ['fixture-dose'], withOutcome: ['fired'] },
+        });
+      },
+      /rules\/conditions\.json at conditions\["no echocardiogram on record"\]\.any\[2\]\.fact: a shared condition cannot count rules/,
+    ],
+    [
+      'an unknown fact path in a shared condition',
+      'conditions.json',
+      (c) => {
+        c.conditions['no echocardiogram on record'].any[0].path = '$.echo';
+      },
+      /rules\/conditions\.json at conditions\["no echocardiogram on record"\]\.any\[0\]\.fact: unknown fact path "cardiac\.echo"/,
+    ],
+    [
+      'a placeholder that names no value of the rule',
+      'fixture-tryptase-fall.json',
+      (r) => {
+        r.event.params.detail = 'Fixture detail with {{baseline}} and {{nadir}}.';
+      },
+      /fixture-tryptase-fall\.json at event\.params\.detail: \{\{nadir\}\} is not one of the rule's values/,
+    ],
+    [
+      'a value the rule does not read',
+      'fixture-tryptase-fall.json',
+      (r) => {
+        r.event.params.values.baseline = { fact: 'labs', path: '$.serumTryptaseNgMl', format: 'number' };
+      },
+      /fixture-tryptase-fall\.json at event\.params\.values\.baseline: the rule does not read labs\.serumTryptaseNgMl/,
+    ],
+    [
+      'a value that may be unknown when its text is shown',
+      'fixture-dose.json',
+      (r) => {
+        r.conditions.all[1] = {
+          name: 'fires when',
+          any: [
+            firesWhen(r).all[0],
+            {
+              name: 'Eosinophils at least 1500/uL',
+              fact: 'labs',
+              path: '$.eosinophilsPerMicroliter',
+              operator: 'greaterThanInclusive',
+              value: 1500,
+            },
+          ],
+        };
+        r.event.params.detail = 'A dose of {{dose}} mg/day (fixture).';
+        r.event.params.values = { dose: { fact: 'order', path: '$.dailyDoseMg', format: 'number' } };
+      },
+      /fixture-dose\.json at event\.params\.detail: \{\{dose\}\} may not be known when this text is shown/,
+    ],
+    [
+      'a summary longer than 139 characters with its values at their widest',
+      'fixture-tryptase-fall.json',
+      (r) => {
+        r.event.params.values.p = r.event.params.values.change;
+        r.event.params.summary = `${'x'.repeat(112)} {{p}} {{p}} {{change}}`;
+      },
+      /fixture-tryptase-fall\.json at event\.params\.summary: is 148 characters with its values at their widest: at most 139/,
+    ],
+    [
+      'a list in a summary',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all.push({
+          name: 'Other KIT variants are given',
+          fact: 'molecular',
+          path: '$.kitOtherMutations',
+          operator: 'known',
+          value: true,
+        });
+        r.event.params.values = { variants: { fact: 'molecular', path: '$.kitOtherMutations', format: 'entries' } };
+        r.event.params.summary = 'KIT D816V with {{variants}} (fixture).';
+      },
+      /fixture-kit-detected\.json at event\.params\.summary: \{\{variants\}\} is a list, which has no widest value/,
+    ],
+    [
+      'a format that cannot write its value',
+      'fixture-count-units.json',
+      (r) => {
+        r.event.params.values.eosinophils.format = 'entries';
+      },
+      /fixture-count-units\.json at event\.params\.values\.eosinophils\.format: format entries cannot write labs\.eosinophilsPerMicroliter \(a number\)/,
+    ],
+    [
+      'evidence whose condition the rule does not have',
+      'fixture-eosinophilia-order.json',
+      (r) => {
+        r.event.params.evidence[1].when = 'The echocardiogram is late';
+      },
+      /fixture-eosinophilia-order\.json at event\.params\.evidence\[1\]\.when: "The echocardiogram is late" is not the name of a condition of this rule/,
+    ],
+    [
+      'a suggested action whose condition the rule does not have',
+      'fixture-dose.json',
+      (r) => {
+        r.event.params.suggestedActions[0].when = 'The dose is huge';
+      },
+      /fixture-dose\.json at event\.params\.suggestedActions\[0\]\.when: "The dose is huge" is not the name of a condition of this rule/,
+    ],
+    [
+      'evidence left empty without saying why',
+      'fixture-count-units.json',
+      (r) => {
+        delete r.event.params.noSource;
+      },
+      /fixture-count-units\.json at event\.params\.evidence: must NOT have fewer than 1 items/,
+    ],
+    [
+      'a finding that says it cites no source but cites one',
+      'fixture-dose.json',
+      (r) => {
+        r.event.params.noSource = 'About the record.';
+      },
+      /fixture-dose\.json at event\.params\.evidence: must NOT have more than 0 items/,
+    ],
+    [
+      'hasItems on a fact that is not a list',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0] = { name: 'x', fact: 'order', path: '$.dailyDoseMg', operator: 'hasItems', value: true };
+      },
+      /fixture-dose\.json at conditions\.all\[1\]\.all\[0\]\.operator: operator hasItems needs a list fact; order\.dailyDoseMg is a number/,
+    ],
+    [
+      'a number comparison on a derived list',
+      'fixture-dose.json',
+      (r) => {
+        firesWhen(r).all[0] = {
+          name: 'x',
+          fact: 'valueSetMatches',
+          operator: 'greaterThan',
+          value: 0,
+          params: { valueSet: 'demo-drugs', lists: ['medications.active'] },
+        };
+      },
+      /fixture-dose\.json at conditions\.all\[1\]\.all\[0\]\.operator: operator greaterThan needs a number fact; valueSetMatches is a list/,
+    ],
+    [
+      'wholeNumber on a fact that is not a number',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].operator = 'wholeNumber';
+        firesWhen(r).all[0].value = false;
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.operator: operator wholeNumber needs a number fact; molecular\.kitD816V is a value of a value set/,
+    ],
+    [
+      'equal "unknown", which is never true',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].value = 'unknown';
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.value: equal "unknown" is never true: .*say known: false/,
+    ],
+    [
+      'a list of values holding "unknown"',
+      'fixture-kit-detected.json',
+      (r) => {
+        firesWhen(r).all[0].operator = 'in';
+        firesWhen(r).all[0].value = ['detected', 'unknown'];
+      },
+      /fixture-kit-detected\.json at conditions\.all\[1\]\.all\[0\]\.value: in "unknown" is never true/,
+    ],
+    [
+      'status active without a review date',
+      'knowledge-base.json',
+      (kb) => {
+        kb.status = 'active';
+        kb.lastReviewed = null;
+      },
+      /rules\/knowledge-base\.json at status: status active needs the clinical review it rests on/,
+    ],
+    [
+      "a brand that is another member's name",
+      'knowledge-base.json',
+      (kb) => {
+        kb.valueSets = {
+          'demo-drugs': {
+            title: 'Demo drugs',
+            sources: ['DEMO'],
+            members: [
+              { name: 'lopinavir', brands: ['Kaletra'] },
+              { name: 'ritonavir', brands: ['Kaletra', 'Norvir'] },
+              { name: 'norvir', sources: ['NOPE'] },
+            ],
+          },
+        };
+      },
+      /knowledge-base\.json at valueSets\.demo-drugs\.members\[2\]\.sources\[0\]: unknown source "NOPE"\n.*valueSets\.demo-drugs\.members\[2\]: "norvir" is already a name or synonym in this set/,
     ],
   ])('names the file and the problem for %s', (_kind, file, edit, expected) => {
     const problems = problemsIn(brokenCopy(file, edit));

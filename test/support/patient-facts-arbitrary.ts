@@ -48,7 +48,7 @@ const diagnosis = optionalRecord({ smSubtype: fc.constantFrom('ISM', 'BMM', 'SSM
 /** KIT variants in every notation the contract accepts, at and around exon 17 (codons 788-828), and some it cannot read. */
 const handPickedKitVariant = fc.constantFrom(
   'F522C', 'K509I', 'V560G', 'del419', 'D816H', 'f522c', 'p.Phe522Cys', 'Phe522Cys', 'p.(K509I)', 'D816V', 'p.Asp816Val',
-  'D816Y', 'V788I', 'S828N', 'K787N', 'S829N', 'D816_I817insV', 'V560del', 'c.2447A>T', 'exon 11 deletion',
+  'D816Y', 'V788I', 'S828N', 'K787N', 'S829N', 'D816_I817insV', 'V560del', 'c.2447A>T', 'c.2446G>C', 'KIT p.D816V', 'exon 11 deletion',
 ); // prettier-ignore
 
 const kitVariant = fc.oneof(
@@ -98,6 +98,9 @@ const cardiac = optionalRecord({
 const medications = optionalRecord({
   active: fc.array(medicationName, { maxLength: 3 }),
   strongCyp3a4Inducers: fc.array(fc.constantFrom('rifampin', 'carbamazepine', 'phenytoin', 'dexamethasone'), { maxLength: 2 }),
+  // v3: a restart or a first start, and names the record gave without a code that nothing matched
+  imatinibBefore: fc.boolean(),
+  unidentified: fc.array(fc.constantFrom('rifampine 600', 'Rx compound 12', '<b>herbal</b> tea'), { maxLength: 2 }),
 });
 
 const order = fc.record(

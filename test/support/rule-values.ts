@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KNOWLEDGE_BASE_FILE, RULES_DIR, ruleFileNames } from '../../scripts/knowledge-base/rule-files.js';
+import { CONDITIONS_FILE, KNOWLEDGE_BASE_FILE, RULES_DIR, ruleFileNames } from '../../scripts/knowledge-base/rule-files.js';
 
 /**
  * The values the rule files of rules/ turn on, read from the files themselves so that generated
@@ -24,7 +24,15 @@ function leaves(node: Leaf): Leaf[] {
   return children ? children.flatMap(leaves) : [node];
 }
 
-const ruleLeaves: Leaf[] = ruleFileNames().flatMap((file) => leaves((json(file) as { conditions: Leaf }).conditions));
+/** The shared conditions of conditions.json, whose leaves rules reach by reference. */
+const sharedConditions: Leaf[] = existsSync(path.join(RULES_DIR, CONDITIONS_FILE))
+  ? Object.values((json(CONDITIONS_FILE) as { conditions: Record<string, Leaf> }).conditions)
+  : [];
+
+const ruleLeaves: Leaf[] = [
+  ...ruleFileNames().flatMap((file) => leaves((json(file) as { conditions: Leaf }).conditions)),
+  ...sharedConditions.flatMap(leaves),
+];
 
 /** The numbers the rules compare the fact at `dottedPath` with (`labs.altTimesUln`). */
 export function thresholdsOf(dottedPath: string): number[] {

@@ -1,5 +1,6 @@
 import {
   knowledgeBaseInfo,
+  markdownEntries,
   sourceLabel,
   type Finding,
   type Indicator,
@@ -67,7 +68,11 @@ function sourceLabelOf(label: string): string {
   return knowledgeBaseInfo.status === 'active' ? label : `${label} (${knowledgeBaseInfo.status})`;
 }
 
+/** The knowledge base itself, as the source of a card that cites none (missing facts, a finding about the record). */
+const KNOWLEDGE_BASE_LABEL = `${knowledgeBaseInfo.id} knowledge base ${knowledgeBaseInfo.version}`;
+
 function evidenceMarkdown(finding: Finding): string {
+  if (finding.evidence.length === 0) return `No source is cited: ${finding.noSource ?? 'none applies'}`;
   return finding.evidence
     .map((e) => {
       const where = [e.section && `section ${e.section}`, e.revision && `${e.revision} text`].filter(Boolean).join(', ');
@@ -92,15 +97,16 @@ export function suggestionOfAction(action: SuggestedAction): CardSuggestion {
  * cancellation when the draft order has no id to refer to).
  */
 export function cardOfFinding(finding: Finding): CardText {
-  const primary = finding.evidence[0]!;
+  // A finding about the record cites no source; its card names the knowledge base instead (a card needs a source).
+  const primary = finding.evidence[0];
   const suggestions = (finding.suggestedActions ?? []).map(suggestionOfAction);
   return {
     summary: finding.summary,
     detail: `${finding.detail}\n\n**Why this card:** ${finding.rationale.text}\n\n**Evidence**\n\n${evidenceMarkdown(finding)}`,
     indicator: finding.indicator,
     source: {
-      label: sourceLabelOf(sourceLabel(primary)),
-      url: primary.url,
+      label: sourceLabelOf(primary ? sourceLabel(primary) : KNOWLEDGE_BASE_LABEL),
+      ...(primary ? { url: primary.url } : {}),
       topic: { system: RULE_TOPIC_SYSTEM, code: finding.ruleId, display: finding.ruleId },
     },
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
@@ -117,12 +123,15 @@ export function cardOfMissingFacts(missing: readonly MissingFact[]): CardText {
       ? `Not on record: ${first} and ${rest} more fact(s) that would decide further imatinib checks`
       : `Not on record: ${first}, which would decide further imatinib checks`;
   const lines = missing.map(
-    (m) => `- **${factLabel(m.fact)}** (\`${m.fact}\`): would decide ${m.neededBy.map((id) => `\`${id}\``).join(', ')}`,
+    (m) =>
+      `- **${factLabel(m.fact)}** (\`${m.fact}\`): would decide ${m.neededBy.map((id) => `\`${id}\``).join(', ')}${
+        m.unreadableEntries ? `; entries that could not be read: ${markdownEntries(m.unreadableEntries)}` : ''
+      }`,
   );
   return {
     summary: summary.length < 140 ? summary : `Not on record: ${missing.length} facts that would decide further imatinib checks`,
     detail: `These checks could not be decided, because a fact they need is not on record. Consider obtaining:\n\n${lines.join('\n')}\n\nUnknown facts are never taken as "no".`,
     indicator: 'info',
-    source: { label: sourceLabelOf(`${knowledgeBaseInfo.id} knowledge base ${knowledgeBaseInfo.version}`) },
+    source: { label: sourceLabelOf(KNOWLEDGE_BASE_LABEL) },
   };
 }

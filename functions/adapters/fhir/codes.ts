@@ -70,51 +70,6 @@ export const HUNDRED_MG_COUNTERPART: Readonly<Record<string, RxNormProduct>> = {
 export const PREDNISONE = Object.freeze({ code: '8640', display: 'prednisone' });
 
 /**
- * RxNorm ingredient codes of the knowledge base's value-set members (and prednisone), by code: a
- * medication coded with one of them is listed in `medications.active` under this generic name.
- * Members without a confirmed code (St John's wort, apalutamide, enzalutamide, ivosidenib,
- * cobicistat, idelalisib and the newer inhibitors) are matched by the name in the medication's text.
- */
-export const RXNORM_INGREDIENTS: Readonly<Record<string, string>> = Object.freeze({
-  '2002': 'carbamazepine',
-  '8134': 'phenobarbital',
-  '8183': 'phenytoin',
-  '72236': 'fosphenytoin',
-  '8691': 'primidone',
-  '9384': 'rifampin',
-  '35617': 'rifapentine',
-  '7004': 'mitotane',
-  '1655922': 'lumacaftor',
-  '3264': 'dexamethasone',
-  '55672': 'rifabutin',
-  '6135': 'ketoconazole',
-  '28031': 'itraconazole',
-  '282446': 'posaconazole',
-  '121243': 'voriconazole',
-  '21212': 'clarithromycin',
-  '274786': 'telithromycin',
-  '343047': 'atazanavir',
-  '114289': 'indinavir',
-  '134527': 'nelfinavir',
-  '85762': 'ritonavir',
-  '83395': 'saquinavir',
-  '31565': 'nefazodone',
-  '480': 'alfentanil',
-  '3008': 'cyclosporine',
-  '3418': 'dihydroergotamine',
-  '4025': 'ergotamine',
-  '4337': 'fentanyl',
-  '8331': 'pimozide',
-  '9068': 'quinidine',
-  '35302': 'sirolimus',
-  '42316': 'tacrolimus',
-  '36567': 'simvastatin',
-  '11289': 'warfarin',
-  '10582': 'levothyroxine',
-  [PREDNISONE.code]: PREDNISONE.display,
-});
-
-/**
  * One kind of result: its LOINC codes, most specific first, and the UCUM unit its fact is given in.
  * A result in another unit of the same kind is converted by a factor the UCUM library computed
  * (units.ts); without `unit`, a result is only read in its own unit (a ratio to its own range, or a

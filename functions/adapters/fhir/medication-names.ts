@@ -1,6 +1,6 @@
 import type { CodeableConcept, Medication, MedicationRequest } from 'fhir/r4';
-import { knowledgeBaseValueSets, memberNamed, type ValueSet, type ValueSetMember } from '../../core/index.js';
-import { MEDICATION_STATUS, RXNORM_INGREDIENTS, SYSTEM } from './codes.js';
+import { knowledgeBaseValueSets, memberNamed, type ValueSet } from '../../core/index.js';
+import { MEDICATION_STATUS, SYSTEM } from './codes.js';
 import bounds from './generated/list-bounds.json' with { type: 'json' };
 import { drugOf, isImatinibDrug, isPrednisoneDrug, type MedicationUse } from './medications.js';
 import { codesOf, namesOf } from './resources.js';
@@ -9,12 +9,10 @@ import { codesOf, namesOf } from './resources.js';
  * The drugs taken now, for `medications.active`, and those the knowledge base cannot identify, for
  * `medications.unidentified` (facts.md v3). A medication is identified by an RxNorm code (any: one
  * in no value set interacts with nothing the knowledge base knows), or by a name, synonym or brand
- * of a value-set member in its text or displays. Members gain RxNorm codes and brands with
- * knowledge base v3; they are read as soon as the compiled value sets carry them.
+ * of a value-set member in its text or displays: the members' RxNorm ingredient codes and brands
+ * come from the knowledge base's value sets (rules/knowledge-base.json), their one source.
  */
 
-/** A value-set member as the knowledge base may describe it: v3 adds its RxNorm ingredient code(s) and brands. */
-export type IdentifiableMember = ValueSetMember & { rxnorm?: string | readonly string[]; brands?: readonly string[] };
 
 /** What the mapping could tell of one drug. */
 export interface Identification {
@@ -33,20 +31,11 @@ export interface MedicationCatalogue {
 const asList = (value: string | readonly string[] | undefined): readonly string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
 
-/**
- * The catalogue of what the knowledge base knows, from its value sets (brands read as synonyms),
- * and the RxNorm ingredient codes of codes.ts for members that do not carry their own yet.
- */
+/** The catalogue of what the knowledge base knows, from its value sets: codes, names, synonyms and brands. */
 export function medicationCatalogue(valueSets: Readonly<Record<string, ValueSet>> = knowledgeBaseValueSets): MedicationCatalogue {
-  const sets = Object.values(valueSets).map((set) => ({
-    ...set,
-    members: (set.members as IdentifiableMember[]).map((m) => ({ ...m, synonyms: [...(m.synonyms ?? []), ...asList(m.brands)] })),
-  }));
-  const byCode = new Map<string, string>(Object.entries(RXNORM_INGREDIENTS));
-  for (const set of Object.values(valueSets)) {
-    for (const member of set.members as IdentifiableMember[])
-      for (const code of asList(member.rxnorm)) byCode.set(code, member.name);
-  }
+  const sets = Object.values(valueSets);
+  const byCode = new Map<string, string>();
+  for (const set of sets) for (const member of set.members) for (const code of asList(member.rxnorm)) byCode.set(code, member.name);
   return {
     identify(drug) {
       const codes = codesOf(drug, SYSTEM.rxnorm);

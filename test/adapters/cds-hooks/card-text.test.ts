@@ -2,7 +2,7 @@ import type { MedicationRequest } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { cardOfFinding, cardOfMissingFacts } from '../../../functions/adapters/cds-hooks/card-text.js';
 import { cardFor, missingFactsCard, type Card } from '../../../functions/adapters/cds-hooks/cards.js';
-import { evaluate, type PatientFacts } from '../../../functions/core/index.js';
+import { evaluate, type Finding, type PatientFacts } from '../../../functions/core/index.js';
 import { readCaseFiles } from '../../../scripts/knowledge-base/check-cases.js';
 import { RULES_DIR } from '../../../scripts/knowledge-base/rule-files.js';
 
@@ -75,5 +75,36 @@ describe('what a card quotes from the record', () => {
     expect(quoted).toContain('carbamazepine javascript alert 1 = carbamazepine');
     expect(quoted).toContain('warfarin sodium = warfarin');
     for (const markup of ['<img', 'javascript:', '](', '`sodium`', '**Warfarin**']) expect(quoted).not.toContain(markup);
+  });
+});
+
+describe('a card that cites no source', () => {
+  const aboutTheRecord: Finding = {
+    ruleId: 'a-rule-about-the-record',
+    category: 'monitoring',
+    indicator: 'warning',
+    summary: 'A count sent in other units.',
+    detail: 'Check its units.',
+    evidence: [],
+    noSource: 'A statement about the record, not about the patient.',
+    rationale: { text: 'A reason.', facts: {}, conditions: { operator: 'all', result: true, conditions: [] } },
+  };
+
+  it('names the knowledge base as its source and says why it cites none', () => {
+    const card = cardOfFinding(aboutTheRecord);
+
+    expect(card.source.label).toMatch(/^imatinib-sm knowledge base \d+\.\d+\.\d+/);
+    expect(card.source.url).toBeUndefined();
+    expect(card.detail).toContain('No source is cited: A statement about the record, not about the patient.');
+  });
+});
+
+describe('the entries a missing fact quotes', () => {
+  it('quotes each entry that could not be read in a code span, beside the fact it may hold', () => {
+    const card = cardOfMissingFacts([
+      { fact: 'molecular.kitD816V', neededBy: ['a-rule'], unreadableEntries: ['c.2447A>G', 'exon 11 del'] },
+    ]);
+
+    expect(card.detail).toContain('entries that could not be read: `c.2447A>G`, `exon 11 del`');
   });
 });
