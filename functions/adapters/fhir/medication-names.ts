@@ -13,7 +13,6 @@ import { codesOf, namesOf } from './resources.js';
  * come from the knowledge base's value sets (rules/knowledge-base.json), their one source.
  */
 
-
 /** What the mapping could tell of one drug. */
 export interface Identification {
   /** The generic names of the value-set members it is (by code, name, synonym or brand). */
@@ -35,7 +34,8 @@ const asList = (value: string | readonly string[] | undefined): readonly string[
 export function medicationCatalogue(valueSets: Readonly<Record<string, ValueSet>> = knowledgeBaseValueSets): MedicationCatalogue {
   const sets = Object.values(valueSets);
   const byCode = new Map<string, string>();
-  for (const set of sets) for (const member of set.members) for (const code of asList(member.rxnorm)) byCode.set(code, member.name);
+  for (const set of sets)
+    for (const member of set.members) for (const code of asList(member.rxnorm)) byCode.set(code, member.name);
   return {
     identify(drug) {
       const codes = codesOf(drug, SYSTEM.rxnorm);
