@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEvent, withoutPrefetch as withoutPrefetchIn } from '../support/events.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
@@ -13,7 +11,6 @@ import { startOffline, type Offline } from './offline.js';
  * play).
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const samplePrefetch = JSON.parse(loadEvent<{ body: string }>('cds-hooks.order-sign-fip1l1-pdgfra').body).prefetch;
 let service: Offline;
 let jwks: JwksServer;
@@ -22,7 +19,6 @@ let fhir: FhirServer;
 let unlisted: FhirServer;
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
   jwks = await startJwksServer({ audience: 'unused' });
   [fhir, unlisted] = await Promise.all([startFhirServer(samplePrefetch), startFhirServer(samplePrefetch)]);
   service = await startOffline((baseUrl) => ({

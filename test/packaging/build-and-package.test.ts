@@ -11,7 +11,7 @@ import { eventNames, loadEvent } from '../support/events.js';
 import { patientFacts } from '../support/patient-facts-arbitrary.js';
 import { packageService, resourcesOfType, ROOT, type CfnTemplate } from '../support/serverless.js';
 
-/** One build for the whole file: `npm run build` starts by emptying dist/. */
+/** One `serverless package` for the whole file, of the run's one build (vitest.package.config.ts). */
 let template: CfnTemplate;
 
 beforeAll(() => {

@@ -1,0 +1,17 @@
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * The `unit` project of `npm test` (vitest.config.ts): every test of test/ that needs nothing
+ * built. The tests of dist/ (package, e2e, browser) are projects of their own, whose setup makes
+ * sure dist/ is current, so that running a unit test never waits for a build.
+ */
+export default defineConfig({
+  test: {
+    name: 'unit',
+    include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/packaging/**', 'test/e2e/**', 'test/browser/**'],
+    // Handlers log through Powertools; tests that look at log lines turn the level up themselves.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_DEV: 'false' },
+    testTimeout: 20_000,
+  },
+});
