@@ -24,7 +24,5 @@ export default defineConfig({
     globalSetup: runInBrowser ? ['test/browser/global-setup.ts'] : [],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // One browser, one page at a time: the tests are quicker run in sequence.
-    fileParallelism: false,
   },
 });
