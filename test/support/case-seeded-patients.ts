@@ -10,10 +10,10 @@ import { ruleValuesOf } from './rule-values.js';
 /**
  * Patients seeded from the rules' own cases, so that every rule fires among generated patients
  * because its cases say how, however rare its conditions are together among random ones: a rule
- * is drawn (each as often as any other), then one of its cases (one that fires half of the time),
- * then the case's facts as written, with other facts added around them, or perturbed: values
- * dropped, moved across the rules' thresholds, flipped to another choice, or taken from a random
- * patient. A perturbed patient the service would refuse is replaced by its case.
+ * is drawn (each as often as any other), then one of its cases (one that fires at least half of
+ * the time), then the case's facts as written, with other facts added around them, or perturbed:
+ * values dropped, moved across the rules' thresholds, flipped to another choice, or taken from a
+ * random patient. A perturbed patient the service would refuse is replaced by its case.
  */
 
 type Facts = Record<string, unknown>;
@@ -55,10 +55,15 @@ function around(leaves: readonly Leaf[], context: PatientFacts): Facts {
 }
 
 /** `value` moved across a threshold of the rules, flipped to another choice, or a list shortened. */
-function flipped(field: FactField | undefined, value: unknown, pick: number, around: (path: string) => number[]): unknown {
+function flipped(
+  field: FactField | undefined,
+  value: unknown,
+  pick: number,
+  nearThresholds: (path: string) => number[],
+): unknown {
   if (typeof value === 'boolean') return !value;
   if (typeof value === 'number') {
-    const near = field ? around(field.path).filter((v) => v !== value) : [];
+    const near = field ? nearThresholds(field.path).filter((v) => v !== value) : [];
     return near.length > 0 ? near[pick % near.length] : value;
   }
   if (typeof value === 'string') {
