@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { buildConsole } from './build/console.js';
-import { sourcesDigest, writeStamp } from './build/stamp.js';
+import { BUILD_STAMP, sourcesDigest, writeStamp } from './build/stamp.js';
 import { lambdaFunctions } from './lambda-functions.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     },
   );
   const consoleFiles = await buildConsole(root, engineStandIns);
-  writeStamp(root, sources);
+  writeStamp(root, BUILD_STAMP, sources);
   console.error(`built ${lambdaFunctions.map((f) => `dist/lambda/${f.file}.cjs`).join(', ')} and dist/lib`);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
   console.error(

@@ -4,7 +4,8 @@
  * docs/rules.md and the README's list of what is not confirmed, compiles the JSON Schema validators
  * ahead of time beside the modules that use them, and writes the facts' plain names for the CDS
  * cards. A broken rule file stops here with the file and the problem named; `--out` moves only the
- * knowledge base (tests use it on broken copies of rules/).
+ * knowledge base (tests use it on broken copies of rules/). Run again on the same sources, with the
+ * same outputs, it has nothing to check or write, and says so (scripts/build/stamp.ts).
  *
  *   tsx scripts/generate.ts [--rules <dir>] [--out <dir>]
  */
@@ -13,15 +14,21 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { GENERATE_STAMP, sourcesDigest, stampMatches, writeStamp } from './build/stamp.js';
 import { formatProblem, RuleFilesInvalidError } from './knowledge-base/problems.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({
+const { values: args, tokens } = parseArgs({
   options: {
     rules: { type: 'string', default: path.join(root, 'rules') },
     out: { type: 'string', default: path.join(root, 'functions/core/generated') },
   },
+  tokens: true,
 });
+/** The repository's own generation (no --rules or --out): the one that writes docs/ and the README, and is stamped. */
+const ofTheRepository = !tokens.some((token) => token.kind === 'option');
+/** An output of generate that is no source of the build (docs/ is not): it counts in the stamp all the same. */
+const CATALOGUE = 'docs/rules.md';
 
 /** Schemas compiled to standalone validators, by output path (beside the module that uses each). */
 const validators: Record<string, string> = {
@@ -137,6 +144,10 @@ function withUnconfirmedList(readme: string, lines: string[]): string {
  * validates a request, with the validator compiled here, so they are loaded only afterwards.
  */
 async function main(): Promise<void> {
+  if (ofTheRepository && stampMatches(root, GENERATE_STAMP, sourcesDigest(root, [CATALOGUE]))) {
+    console.error('knowledge base and validators already generated from these sources: nothing to check or write');
+    return;
+  }
   compileValidators();
   await writeFactTitles();
   const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
@@ -158,12 +169,13 @@ async function main(): Promise<void> {
   // The catalogue describes the repository's rules, never a copy under test.
   if (path.resolve(args.rules) === path.join(root, 'rules')) {
     mkdirSync(path.join(root, 'docs'), { recursive: true });
-    writeIfChanged(path.join(root, 'docs/rules.md'), catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules))));
+    writeIfChanged(path.join(root, CATALOGUE), catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules))));
     writeIfChanged(
       path.join(root, 'README.md'),
       withUnconfirmedList(readFileSync(path.join(root, 'README.md'), 'utf8'), unconfirmedList(result.knowledgeBase)),
     );
   }
+  if (ofTheRepository) writeStamp(root, GENERATE_STAMP, sourcesDigest(root, [CATALOGUE]));
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
 }

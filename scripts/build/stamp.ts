@@ -1,38 +1,36 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The build stamp: `npm run build` writes into dist/ the digest of every source it may have read,
- * so that a later step (a test of the bundles, the browser tests, CI's `serverless package`) can use
- * the build it finds there when, and only when, it is the build of the sources as they are now.
- * One build then serves a whole `npm test` and CI run, and a stale dist/ is never used: a step that
- * finds one builds again (scripts/build/ensure-built.ts).
+ * Stamps of generated output: the digest of the sources it was made from, so that a later step
+ * uses the output it finds when, and only when, it was made from the sources as they are now.
+ *
+ * - `npm run build` writes dist/build-stamp.json: a step that needs dist/ (the tests of the bundles,
+ *   the e2e and browser tests, CI's `serverless package`) reuses the build, and one build serves a
+ *   whole `npm test` and CI run; a step that finds dist/ stale builds again (ensure-built.ts).
+ * - `npm run generate` writes its stamp under node_modules/.cache/: run again on the same sources
+ *   (before each `npm run invoke`, say) it has nothing to check or write, and says so.
  */
 
-const STAMP_FILE = 'dist/build-stamp.json';
+/** dist/'s stamp, beside the build it describes. */
+export const BUILD_STAMP = 'dist/build-stamp.json';
+
+/** generate's stamp: its outputs are sources of the repository, so the stamp stays out of it. */
+export const GENERATE_STAMP = 'node_modules/.cache/imatinib-sm-cds/generate-stamp.json';
 
 /**
- * What no build reads, so that changing it leaves the build current: git's and npm's folders, the
- * outputs (dist/, the package, test reports), the tests, the docs and the CI script. Everything
- * else in the repository counts (functions/, console/, scripts/, rules/, schemas/, events/,
- * package.json, the lockfile, the tsconfigs ...), so a source added anywhere else counts too.
+ * What no build or generation reads, so that changing it leaves their output current: git's and
+ * npm's folders, the outputs (dist/, the package, test reports), the tests, the docs and the CI
+ * script. Everything else in the repository counts (functions/, console/, scripts/, rules/,
+ * schemas/, events/, package.json, the lockfile, the tsconfigs ...), so a source added anywhere
+ * else counts too.
  */
-const NOT_READ_BY_THE_BUILD = new Set([
-  '.git',
-  'node_modules',
-  'dist',
-  '.serverless',
-  'test-output',
-  'coverage',
-  'test',
-  'docs',
-  '.ci',
-]);
+const NOT_SOURCES = new Set(['.git', 'node_modules', 'dist', '.serverless', 'test-output', 'coverage', 'test', 'docs', '.ci']);
 
 function filesUnder(root: string, dir = ''): string[] {
   return readdirSync(path.join(root, dir), { withFileTypes: true })
-    .filter((entry) => !(dir === '' && NOT_READ_BY_THE_BUILD.has(entry.name)))
+    .filter((entry) => !(dir === '' && NOT_SOURCES.has(entry.name)))
     .flatMap((entry) => {
       const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : filesUnder(root, relative);
@@ -40,26 +38,41 @@ function filesUnder(root: string, dir = ''): string[] {
     });
 }
 
-/** The digest of the sources of the repository at `root`: each file's path and bytes, in path order. */
-export function sourcesDigest(root: string): string {
+/**
+ * The digest of the sources of the repository at `root`, and of the files `alsoFiles` (outside
+ * them, such as a generated page of docs/): each file's path and bytes, in path order; a missing
+ * file counts as missing.
+ */
+export function sourcesDigest(root: string, alsoFiles: readonly string[] = []): string {
   const hash = createHash('sha256');
-  for (const file of filesUnder(root).sort()) {
+  for (const file of [...filesUnder(root).sort(), ...alsoFiles]) {
     hash.update(`${file}\0`);
-    hash.update(readFileSync(path.join(root, file)));
+    const full = path.join(root, file);
+    hash.update(existsSync(full) ? readFileSync(full) : '(missing)');
     hash.update('\0');
   }
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** Records that dist/ is the build of the sources whose digest is `digest`. */
-export function writeStamp(root: string, digest: string): void {
-  writeFileSync(path.join(root, STAMP_FILE), `${JSON.stringify({ sources: digest }, null, 2)}\n`);
+/** Records, in the stamp `file`, that the output it describes was made from the sources whose digest is `digest`. */
+export function writeStamp(root: string, file: string, digest: string): void {
+  const full = path.join(root, file);
+  mkdirSync(path.dirname(full), { recursive: true });
+  // Written whole, then renamed: a step reading it meanwhile finds the old stamp or the new one.
+  writeFileSync(`${full}.new`, `${JSON.stringify({ sources: digest }, null, 2)}\n`);
+  renameSync(`${full}.new`, full);
+}
+
+/** Whether the stamp `file` says its output was made from the sources whose digest is `digest`. */
+export function stampMatches(root: string, file: string, digest: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path.join(root, file), 'utf8')) as { sources?: unknown }).sources === digest;
+  } catch {
+    return false; // no stamp, or not one
+  }
 }
 
 /** Whether dist/ is the build of the sources as they are now. */
 export function buildIsCurrent(root: string): boolean {
-  const file = path.join(root, STAMP_FILE);
-  if (!existsSync(file)) return false;
-  const { sources } = JSON.parse(readFileSync(file, 'utf8')) as { sources?: unknown };
-  return sources === sourcesDigest(root);
+  return stampMatches(root, BUILD_STAMP, sourcesDigest(root));
 }
