@@ -5,13 +5,16 @@
  * - dist/lambda/<function>.cjs: one minified CommonJS bundle per function (CommonJS because
  *   `serverless invoke local` loads nothing else; Lambda and serverless-offline load it too);
  * - dist/lib/index.mjs, dist/lib/index.cjs and dist/lib/types/: the core, for embedding;
- * - dist/console/: the review console, the core in a static page (scripts/build/console.ts).
+ * - dist/console/: the review console, the core in a static page (scripts/build/console.ts);
+ * - dist/build-stamp.json: the digest of the sources it was built from (scripts/build/stamp.ts), so
+ *   that the steps after it reuse this build rather than make their own, and only while it is current.
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { buildConsole } from './build/console.js';
+import { BUILD_STAMP, sourcesDigest, writeStamp } from './build/stamp.js';
 import { lambdaFunctions } from './lambda-functions.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -88,6 +91,8 @@ const lambdaBuildOptions = (file: string): BuildOptions => ({
 });
 
 async function main(): Promise<void> {
+  // Taken before reading anything: a source changed during the build leaves the stamp stale.
+  const sources = sourcesDigest(root);
   rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   for (const { file } of lambdaFunctions) await build(lambdaBuildOptions(file));
   const library: BuildOptions = { ...common, entryPoints: [path.join(root, 'functions/core/index.ts')] };
@@ -101,6 +106,7 @@ async function main(): Promise<void> {
     },
   );
   const consoleFiles = await buildConsole(root, engineStandIns);
+  writeStamp(root, BUILD_STAMP, sources);
   console.error(`built ${lambdaFunctions.map((f) => `dist/lambda/${f.file}.cjs`).join(', ')} and dist/lib`);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
   console.error(

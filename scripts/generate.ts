@@ -4,7 +4,8 @@
  * docs/rules.md and the README's list of what is not confirmed, compiles the JSON Schema validators
  * ahead of time beside the modules that use them, and writes the facts' plain names for the CDS
  * cards. A broken rule file stops here with the file and the problem named; `--out` moves only the
- * knowledge base (tests use it on broken copies of rules/).
+ * knowledge base (tests use it on broken copies of rules/). Run again on the same sources, with the
+ * same outputs, it has nothing to check or write, and says so (scripts/build/stamp.ts).
  *
  *   tsx scripts/generate.ts [--rules <dir>] [--out <dir>]
  */
@@ -14,15 +15,26 @@ import { parseArgs } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as prettier from 'prettier';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { GENERATE_STAMP, sourcesDigest, stampMatches, writeStamp } from './build/stamp.js';
 import { formatProblem, RuleFilesInvalidError } from './knowledge-base/problems.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({
+const { values: args, tokens } = parseArgs({
   options: {
     rules: { type: 'string', default: path.join(root, 'rules') },
     out: { type: 'string', default: path.join(root, 'functions/core/generated') },
   },
+  tokens: true,
 });
+/** The repository's own generation (no --rules or --out): the one that writes docs/ and the README, and is stamped. */
+const ofTheRepository = !tokens.some((token) => token.kind === 'option');
+/** An output of generate that is no source of the build (docs/ is not): it counts in the stamp all the same. */
+const CATALOGUE = 'docs/rules.md';
+/**
+ * What generate reads or writes outside the sources a build stamps (docs/, test/): its pages of
+ * docs, and the reference interpreter that decides what keeps a safety rule silent.
+ */
+const ALSO_STAMPED = [CATALOGUE, 'docs/fhir-codes.md', 'test/reference/interpreter.ts'];
 
 /** Schemas compiled to standalone validators, by output path (beside the module that uses each). */
 const validators: Record<string, string> = {
@@ -143,6 +155,10 @@ async function withGeneratedBlock(file: string, name: string, lines: string[]): 
  * validates a request, with the validator compiled here, so they are loaded only afterwards.
  */
 async function main(): Promise<void> {
+  if (ofTheRepository && stampMatches(root, GENERATE_STAMP, sourcesDigest(root, ALSO_STAMPED))) {
+    console.error('knowledge base and validators already generated from these sources: nothing to check or write');
+    return;
+  }
   compileValidators();
   await writeFactTitles();
   const { checkRuleFiles } = await import('./knowledge-base/check-rules.js');
@@ -173,10 +189,7 @@ async function main(): Promise<void> {
   // The catalogue describes the repository's rules, never a copy under test.
   if (path.resolve(args.rules) === path.join(root, 'rules')) {
     mkdirSync(path.join(root, 'docs'), { recursive: true });
-    writeIfChanged(
-      path.join(root, 'docs/rules.md'),
-      catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules)), silence),
-    );
+    writeIfChanged(path.join(root, CATALOGUE), catalogue(result.knowledgeBase, readCaseFiles(path.resolve(args.rules)), silence));
     writeIfChanged(
       path.join(root, 'README.md'),
       await withGeneratedBlock('README.md', 'unconfirmed', [unconfirmedSummary(result.knowledgeBase)]),
@@ -191,6 +204,7 @@ async function main(): Promise<void> {
     const { writeFhirTables } = await import('./fhir-tables.js');
     writeFhirTables(root, result.knowledgeBase.rules);
   }
+  if (ofTheRepository) writeStamp(root, GENERATE_STAMP, sourcesDigest(root, ALSO_STAMPED));
   const { id, version, digest, rules } = result.knowledgeBase;
   console.error(`knowledge base ${id} ${version}: ${rules.length} rules checked and embedded (${digest})`);
 }

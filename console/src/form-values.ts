@@ -4,7 +4,15 @@ import type { FactField } from './schema-fields.js';
 /**
  * Between the form's inputs and PatientFacts, both ways. An empty input is "not known" and leaves
  * its fact out, as the contract reads an absent field; a group is sent when any of its fields is
- * filled. Lists are one entry per line, with "none" (an empty list) apart from "not known".
+ * filled, or when it is ticked "given" (an empty section). Lists are one entry per line, with
+ * "none" (an empty list) apart from "not known".
+ *
+ * An empty section (`{"labs": {}}`) is kept as written, not dropped: the form reads every case
+ * back to the very facts it was given (docs/writing-rules.md, "Empty sections in the console").
+ * It is kept because it can mean something: the core reads `{"treatmentCourse": {}}` as a course
+ * whose measures are not known (the response rules undecided), and no treatment course at all as
+ * no course (they do not apply): dropping it would change the answer, so comparing answers instead
+ * of facts would not have allowed it either.
  */
 
 /** What one field of the form holds. */
@@ -18,6 +26,9 @@ export interface FieldInput {
 }
 
 export type FormInputs = ReadonlyMap<string, FieldInput>;
+
+/** The dotted paths of the groups ticked "given" though none of their fields is filled: empty sections. */
+export type GivenEmpty = ReadonlySet<string>;
 
 export interface FormReading {
   facts: PatientFacts;
@@ -85,7 +96,11 @@ function valueOf(field: FactField, input: FieldInput | undefined): { value?: unk
  * a drug named in an order) is for the core to judge, as it judges a request; the problems here are
  * only the inputs that cannot be read at all.
  */
-export function factsFromInputs(fields: readonly FactField[], inputs: FormInputs): FormReading {
+export function factsFromInputs(
+  fields: readonly FactField[],
+  inputs: FormInputs,
+  givenEmpty: GivenEmpty = new Set(),
+): FormReading {
   const facts: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
   for (const field of fields) {
@@ -93,11 +108,14 @@ export function factsFromInputs(fields: readonly FactField[], inputs: FormInputs
     if (problem) problems.push(problem);
     else if (value !== undefined) setPath(facts, field.path, value);
   }
+  for (const section of givenEmpty) if (getPath(facts, section) === undefined) setPath(facts, section, {});
   return { facts: facts as PatientFacts, problems };
 }
 
 export interface FormFilling {
   inputs: Map<string, FieldInput>;
+  /** The groups to tick "given": the empty sections of the facts. */
+  givenEmpty: Set<string>;
   /** Dotted paths of values the form has no field for: a case that shows them would not be the case. */
   unshown: string[];
 }
@@ -111,12 +129,15 @@ function inputFor(field: FactField, value: unknown): FieldInput | undefined {
   return undefined;
 }
 
+/** The dotted path of every value in `value`; an empty section is one of them (it may say something). */
 function leafPaths(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return prefix === '' ? [] : [prefix];
-  // An empty section still says something (a treatment course recorded), which no field can show.
   if (Object.keys(value).length === 0) return prefix === '' ? [] : [prefix];
   return Object.entries(value).flatMap(([key, child]) => leafPaths(child, prefix === '' ? key : `${prefix}.${key}`));
 }
+
+const isEmptySection = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 
 /**
  * The inputs that show `facts` (a rule's case, a sample scenario), and what of them no field can
@@ -125,15 +146,19 @@ function leafPaths(value: unknown, prefix = ''): string[] {
  */
 export function inputsFromFacts(fields: readonly FactField[], facts: PatientFacts): FormFilling {
   const byPath = new Map(fields.map((field) => [field.path, field]));
+  const isGroup = (path: string) => fields.some((field) => field.path.startsWith(`${path}.`));
   const inputs = new Map<string, FieldInput>();
+  const givenEmpty = new Set<string>();
   const unshown: string[] = [];
   for (const path of leafPaths(facts)) {
+    const value = getPath(facts, path);
     const field = byPath.get(path);
-    const input = field === undefined ? undefined : inputFor(field, getPath(facts, path));
-    if (input === undefined) unshown.push(path);
-    else inputs.set(path, input);
+    const input = field === undefined ? undefined : inputFor(field, value);
+    if (input !== undefined) inputs.set(path, input);
+    else if (isEmptySection(value) && isGroup(path)) givenEmpty.add(path);
+    else unshown.push(path);
   }
-  return { inputs, unshown };
+  return { inputs, givenEmpty, unshown };
 }
 
 /** The dotted path of a field the core names by JSONPath (`$.order.drug`, `$.medications.active[2]`). */

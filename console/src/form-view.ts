@@ -1,21 +1,29 @@
 import type { FieldProblem } from '../../functions/core/index.js';
 import { h, replaceChildren, srOnly } from './dom.js';
-import { factPathOf, type FieldInput, type FormInputs } from './form-values.js';
+import { factPathOf, type FieldInput, type FormInputs, type GivenEmpty } from './form-values.js';
 import { fieldId, fieldsOf, type FactField, type FactGroup } from './schema-fields.js';
 
 /**
  * The facts form in the page: a fieldset per group of PatientFacts, a labelled control per field,
- * "not known" as every field's empty choice. It knows nothing of evaluation: main.ts reads it on
- * every input and shows the core's problems back at their fields.
+ * "not known" as every field's empty choice, and per group a box that sends it as given though
+ * none of its fields is filled (an empty section: form-values.ts says why it is kept). It knows
+ * nothing of evaluation: main.ts reads it on every input and shows the core's problems back at
+ * their fields.
  */
 
 const NOT_KNOWN = 'not known';
 
+/** What the form holds: its fields' inputs and the groups ticked "given" though empty. */
+export interface FormContents {
+  inputs: FormInputs;
+  givenEmpty: GivenEmpty;
+}
+
 /** What the rest of the page does with the form. */
 export interface FactsForm {
   readonly element: HTMLFormElement;
-  read(): FormInputs;
-  fill(inputs: FormInputs): void;
+  read(): FormContents;
+  fill(contents: FormContents): void;
   /** Marks the fields with problems and clears the marks of the others. */
   showProblems(problems: readonly FieldProblem[]): void;
   /** Moves focus to a field (or to the first field of a group), as a link to it does. */
@@ -104,23 +112,38 @@ function controlFor(field: FactField, context: string | undefined): { row: HTMLE
   return { row, control: { field, input, ...(none ? { none } : {}), problem } };
 }
 
+/** The box that sends a group though none of its fields is filled, as a case may give a section: `{}`. */
+function givenBox(group: FactGroup): { row: HTMLElement; box: HTMLInputElement } {
+  const box = h('input', { type: 'checkbox', id: `${fieldId(group.path)}-given` });
+  const row = h(
+    'div',
+    { class: 'given' },
+    box,
+    h('label', { for: box.id }, 'Given, though nothing in it is known', srOnly(`, ${group.label}`)),
+  );
+  return { row, box };
+}
+
 function groupElement(
   group: FactGroup,
-  controls: Map<string, Control>,
+  parts: { controls: Map<string, Control>; givenBoxes: Map<string, HTMLInputElement> },
   shared: ReadonlySet<string>,
   depth: number,
 ): HTMLFieldSetElement {
+  const given = givenBox(group);
+  parts.givenBoxes.set(group.path, given.box);
   return h(
     'fieldset',
     { id: fieldId(group.path), class: `group depth-${depth}` },
     h('legend', {}, group.label),
     group.hint ? h('p', { class: 'hint' }, group.hint) : null,
+    given.row,
     ...group.fields.map((field) => {
       const { row, control } = controlFor(field, shared.has(field.label) ? group.label : undefined);
-      controls.set(field.path, control);
+      parts.controls.set(field.path, control);
       return row;
     }),
-    ...group.groups.map((child) => groupElement(child, controls, shared, depth + 1)),
+    ...group.groups.map((child) => groupElement(child, parts, shared, depth + 1)),
   );
 }
 
@@ -137,12 +160,13 @@ function syncNone(control: Control): void {
 /** The form for `groups`, with its controls; input events bubble to the form element. */
 export function factsForm(groups: readonly FactGroup[]): FactsForm {
   const controls = new Map<string, Control>();
+  const givenBoxes = new Map<string, HTMLInputElement>();
   const labels = fieldsOf(groups).map((field) => field.label);
   const shared = new Set(labels.filter((label, i) => labels.indexOf(label) !== i));
   const element = h(
     'form',
     { id: 'facts-form', class: 'facts-form', 'aria-labelledby': 'facts-heading', novalidate: true, autocomplete: 'off' },
-    ...groups.map((group) => groupElement(group, controls, shared, 0)),
+    ...groups.map((group) => groupElement(group, { controls, givenBoxes }, shared, 0)),
   );
   // Enter in a field must not submit (and so reload) the page: the answer is already there.
   element.addEventListener('submit', (event) => event.preventDefault());
@@ -159,9 +183,11 @@ export function factsForm(groups: readonly FactGroup[]): FactsForm {
           ...(input instanceof HTMLInputElement && input.validity.badInput ? { unreadable: true } : {}),
         });
       }
-      return inputs;
+      const givenEmpty = new Set([...givenBoxes].filter(([, box]) => box.checked).map(([path]) => path));
+      return { inputs, givenEmpty };
     },
-    fill(inputs) {
+    fill({ inputs, givenEmpty }) {
+      for (const [path, box] of givenBoxes) box.checked = givenEmpty.has(path);
       for (const [path, control] of controls) {
         const given = inputs.get(path);
         if (control.input instanceof HTMLSelectElement) {

@@ -135,7 +135,8 @@ function start(): void {
   async function answer(unshown: readonly string[] = []): Promise<void> {
     const mine = ++run;
     answerColumn.setAttribute('aria-busy', 'true');
-    const reading = factsFromInputs(fields, form.read());
+    const { inputs, givenEmpty } = form.read();
+    const reading = factsFromInputs(fields, inputs, givenEmpty);
     let evaluated: EvaluationWithOutcomes | undefined;
     let refused: readonly FieldProblem[] = reading.problems;
     if (refused.length === 0) {
@@ -162,11 +163,11 @@ function start(): void {
   }
 
   function load(facts: PatientFacts, what: Loaded | undefined): void {
-    const { inputs, unshown } = inputsFromFacts(fields, facts);
-    form.fill(inputs);
+    const filling = inputsFromFacts(fields, facts);
+    form.fill(filling);
     loaded = what;
     changedSinceLoad = false;
-    answer(unshown)
+    answer(filling.unshown)
       .then(() => {
         // Focus follows the click to what changed, so a screen reader reads what was loaded.
         const target = what === undefined ? byId('facts-heading') : banner;

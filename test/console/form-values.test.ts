@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import schema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
 import { factPathOf, factsFromInputs, inputsFromFacts, type FieldInput } from '../../console/src/form-values.js';
@@ -6,8 +7,13 @@ import type { PatientFacts } from '../../functions/core/index.js';
 import { sampleScenarios } from '../../scripts/build/console-data.js';
 import { readCaseFiles } from '../../scripts/knowledge-base/check-cases.js';
 import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
+import { throughTheForm } from '../support/console-form.js';
+import { patientFacts } from '../support/patient-facts-arbitrary.js';
 
-/** Between the console's form and PatientFacts. */
+/**
+ * Between the console's form and PatientFacts: every case of every rule, whatever rules/ holds, and
+ * every sample scenario, shows in the form and reads back as written, empty sections included.
+ */
 
 const fields = fieldsOf(factForm(schema as SchemaNode));
 const read = (inputs: Record<string, FieldInput>) => factsFromInputs(fields, new Map(Object.entries(inputs)));
@@ -19,10 +25,36 @@ const everyScenario = sampleScenarios().map((s) => [`scenario ${s.name}`, s.fact
 
 describe('the facts form and PatientFacts', () => {
   it.each([...everyCase, ...everyScenario])('shows %s in the form and reads it back unchanged', (_name, facts) => {
-    const { inputs, unshown } = inputsFromFacts(fields, facts);
+    const { unshown, readBack } = throughTheForm(facts);
 
     expect(unshown).toEqual([]);
-    expect(factsFromInputs(fields, inputs)).toEqual({ facts, problems: [] });
+    expect(readBack).toEqual({ facts, problems: [] });
+  });
+
+  it('reads 1,000 generated patients back unchanged, empty sections and lists included', () => {
+    fc.assert(
+      fc.property(patientFacts, (facts) => {
+        expect(throughTheForm(facts)).toEqual({ unshown: [], readBack: { facts, problems: [] } });
+      }),
+      { seed: 4_711, numRuns: 1_000 },
+    );
+  });
+
+  it('keeps an empty section as written, at any depth, ticked as given', () => {
+    const facts = { labs: {}, treatmentCourse: { baseline: {} }, order: { drug: 'imatinib' } } as PatientFacts;
+
+    const { givenEmpty } = inputsFromFacts(fields, facts);
+
+    expect([...givenEmpty].sort()).toEqual(['labs', 'treatmentCourse.baseline']);
+    expect(throughTheForm(facts).readBack.facts).toEqual(facts);
+  });
+
+  it('sends a group ticked as given only as empty: a filled field in it is sent as usual', () => {
+    const given = new Set(['labs', 'patient']);
+
+    const { facts } = factsFromInputs(fields, new Map([['patient.ageYears', { text: '40' }]]), given);
+
+    expect(facts).toEqual({ labs: {}, patient: { ageYears: 40 } });
   });
 
   it('shows the fields of facts v3 and reads them back: imatinib taken before, medications not identified', () => {
@@ -75,8 +107,10 @@ describe('the facts form and PatientFacts', () => {
     expect(inputsFromFacts(fields, facts).inputs.get('order.drug')).toEqual({ text: 'Gleevec' });
   });
 
-  it('says which values no field can show, such as an empty section', () => {
-    expect(inputsFromFacts(fields, { treatmentCourse: {} } as PatientFacts).unshown).toEqual(['treatmentCourse']);
+  it('says which values no field can show', () => {
+    const facts = { labs: { serumTryptaseNgMl: 'high' }, genome: {} } as unknown as PatientFacts;
+
+    expect(inputsFromFacts(fields, facts).unshown).toEqual(['labs.serumTryptaseNgMl', 'genome']);
   });
 
   it('names the form field of a JSONPath the core reports', () => {

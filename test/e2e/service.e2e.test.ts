@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,7 +26,6 @@ let fhir: FhirServer;
 let unlisted: FhirServer;
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
   jwks = await startJwksServer({ audience: 'unused' });
   [fhir, unlisted] = await Promise.all([startFhirServer(samplePrefetch), startFhirServer(samplePrefetch)]);
   service = await startOffline((baseUrl) => ({

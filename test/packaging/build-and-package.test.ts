@@ -12,7 +12,7 @@ import { patientFacts } from '../support/patient-facts-arbitrary.js';
 import { PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/state/state-table.js';
 import { packageService, resourcesOfType, ROOT, type CfnResource, type CfnTemplate } from '../support/serverless.js';
 
-/** One build for the whole file: `npm run build` starts by emptying dist/. */
+/** One `serverless package` for the whole file, of the run's one build (vitest.package.config.ts). */
 let template: CfnTemplate;
 
 beforeAll(() => {

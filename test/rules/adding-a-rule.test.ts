@@ -1,12 +1,10 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCaseFiles } from '../../scripts/knowledge-base/check-cases.js';
 import { checkRuleFiles } from '../../scripts/knowledge-base/check-rules.js';
 import { formatProblem, RuleFilesInvalidError } from '../../scripts/knowledge-base/problems.js';
-import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
-import { checkCase } from '../support/rule-cases.js';
-import { copyOfRules, evaluatorFor, removeRuleCopies } from '../support/rule-folders.js';
+import { failingCases } from '../support/rule-cases.js';
+import { removeRuleCopies, rulesWithAddedRule, type NewRule } from '../support/rule-folders.js';
 
 /**
  * Adding a rule is two files, rules/<id>.json and rules/cases/<id>.json, and nothing else: here a
@@ -16,7 +14,7 @@ import { copyOfRules, evaluatorFor, removeRuleCopies } from '../support/rule-fol
 
 const NEW_RULE = 'eosinophilia-noted';
 
-const newRule = {
+const newRule: NewRule = {
   $schema: './rule.schema.json',
   name: NEW_RULE,
   priority: 5,
@@ -49,38 +47,15 @@ const newRule = {
   },
 };
 
-const newCases = (fires: 'fires' | 'silent') => ({
-  rule: NEW_RULE,
-  cases: [
-    { name: '1500/uL', expect: fires, facts: { labs: { eosinophilsPerMicroliter: 1500 } } },
-    { name: '1499/uL', expect: 'silent', facts: { labs: { eosinophilsPerMicroliter: 1499 } } },
-    { name: 'not given', expect: 'undecided', missing: ['labs.eosinophilsPerMicroliter'], facts: {} },
-  ],
-});
+const newCases = (fires: 'fires' | 'silent') => [
+  { name: '1500/uL', expect: fires, facts: { labs: { eosinophilsPerMicroliter: 1500 } } },
+  { name: '1499/uL', expect: 'silent', facts: { labs: { eosinophilsPerMicroliter: 1499 } } },
+  { name: 'not given', expect: 'undecided', missing: ['labs.eosinophilsPerMicroliter'], facts: {} },
+];
 
 /** A copy of rules/ with the new rule (its evidence borrowed from an existing rule) and its cases. */
-function rulesWithNewRule(expectOfFirstCase: 'fires' | 'silent' = 'fires'): string {
-  const dir = copyOfRules(RULES_DIR);
-  const [anyRule] = checkRuleFiles(RULES_DIR).knowledgeBase.rules;
-  const borrowed = JSON.parse(readFileSync(path.join(RULES_DIR, `${anyRule!.name}.json`), 'utf8')) as typeof newRule;
-  const rule = structuredClone(newRule);
-  rule.event.params.evidence = borrowed.event.params.evidence.slice(0, 1);
-  writeFileSync(path.join(dir, `${NEW_RULE}.json`), JSON.stringify(rule, null, 2));
-  writeFileSync(path.join(dir, 'cases', `${NEW_RULE}.json`), JSON.stringify(newCases(expectOfFirstCase), null, 2));
-  return dir;
-}
-
-async function failingCases(dir: string): Promise<string[]> {
-  const evaluator = evaluatorFor(dir);
-  const failures: string[] = [];
-  for (const [ruleId, file] of readCaseFiles(dir)) {
-    for (const c of file.cases) {
-      const problem = await checkCase(evaluator, ruleId, c);
-      if (problem) failures.push(`${ruleId}, case "${c.name}": ${problem}`);
-    }
-  }
-  return failures;
-}
+const rulesWithNewRule = (expectOfFirstCase: 'fires' | 'silent' = 'fires') =>
+  rulesWithAddedRule(newRule, newCases(expectOfFirstCase));
 
 afterAll(removeRuleCopies);
 

@@ -29,11 +29,16 @@ describe('lint and format', () => {
     expect(check.status).not.toBe(0);
   });
 
-  it('runs both before every test run', () => {
+  it('runs both before every test run, beside the build and the type checks', () => {
     const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
-    expect(scripts.pretest).toContain('npm run lint');
-    expect(scripts.pretest).toContain('npm run format:check');
+    const sideBySide = scripts
+      .pretest!.split('&&')
+      .map((step) => step.trim().split(/\s+/))
+      .find(([command]) => command === 'run-p')!
+      .filter((word) => !word.startsWith('-'));
+
+    expect(sideBySide).toEqual(expect.arrayContaining(['lint', 'format:check']));
     expect(scripts.lint).toBe('eslint .');
     expect(scripts['format:check']).toBe('prettier --check .');
   });

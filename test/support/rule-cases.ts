@@ -1,5 +1,6 @@
 import type { Evaluator, PatientFacts } from '../../functions/core/index.js';
-import type { RuleCase } from '../../scripts/knowledge-base/check-cases.js';
+import { readCaseFiles, type RuleCase } from '../../scripts/knowledge-base/check-cases.js';
+import { evaluatorFor } from './rule-folders.js';
 
 /** How a rule came out, in the words of a case file. */
 export type CaseOutcome = RuleCase['expect'];
@@ -22,4 +23,17 @@ export async function checkCase(evaluator: Evaluator, ruleId: string, c: RuleCas
   const notListed = (c.missing ?? []).filter((fact) => !missingFor.includes(fact));
   if (notListed.length > 0) return `expected [${notListed.join(', ')}] among the missing facts; ${cameOut}`;
   return undefined;
+}
+
+/** Every case of the rules of `rulesDir` that does not come out as it expects, named by rule and case. */
+export async function failingCases(rulesDir: string): Promise<string[]> {
+  const evaluator = evaluatorFor(rulesDir);
+  const failures: string[] = [];
+  for (const [ruleId, file] of readCaseFiles(rulesDir)) {
+    for (const c of file.cases) {
+      const problem = await checkCase(evaluator, ruleId, c);
+      if (problem) failures.push(`${ruleId}, case "${c.name}": ${problem}`);
+    }
+  }
+  return failures;
 }

@@ -16,13 +16,12 @@ export interface CfnTemplate {
 }
 
 /**
- * Builds the bundles and runs `serverless package` offline, as CI does, then returns the
- * CloudFormation template it wrote. HOME points at a temporary folder because the framework
- * writes under it.
+ * Runs `serverless package` offline on the bundles of dist/, as CI does, then returns the
+ * CloudFormation template it wrote. The project's setup has made sure dist/ is current
+ * (vitest.package.config.ts). HOME points at a temporary folder because the framework writes under it.
  */
 export function packageService(): CfnTemplate {
   const env = { ...process.env, HOME: mkdtempSync(path.join(tmpdir(), 'sls-home-')) };
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, env, stdio: 'pipe' });
   execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package'], { cwd: ROOT, env, stdio: 'pipe' });
   return JSON.parse(
     readFileSync(path.join(ROOT, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),

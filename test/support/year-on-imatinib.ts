@@ -30,7 +30,12 @@ function observation(id: string, code: string, date: string, value: object, extr
   };
 }
 
-export const START_DAYS_AGO = 365;
+/**
+ * Days since the start: dated by day while "now" has a time of day, so the months since run from
+ * 360 to 361 days (11.83 to 11.86 months), which floor to 11.8 at any hour. 365 days would cross 12.0
+ * at 06:00 UTC (365.25 days is 12 mean months).
+ */
+export const START_DAYS_AGO = 360;
 
 export function yearOnImatinibRecord(now: Date): Record<string, unknown> {
   const start = daysAgo(START_DAYS_AGO, now);
@@ -111,7 +116,7 @@ export const yearOnImatinibFacts: PatientFacts = {
   medications: { active: [], unidentified: [], imatinibBefore: false },
   order: { drug: 'imatinib', dailyDoseMg: 400, status: 'active', startsTherapy: false },
   treatmentCourse: {
-    monthsOnImatinib: 11.9,
+    monthsOnImatinib: 11.8,
     baseline: { serumTryptaseNgMl: 140, urinaryNMethylhistamine: 320 },
     current: { serumTryptaseNgMl: 61, urinaryNMethylhistamine: 180 },
   },
