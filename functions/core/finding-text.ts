@@ -152,13 +152,13 @@ function writeMatches(matches: readonly MatchedEntry[]): string | undefined {
 }
 
 /**
- * "rifapentine: strong in ...; St John's wort: ...": the notes of the members matched, each once,
- * in the words of the knowledge base; undefined when none of them has one (the text is then left
+ * "- rifapentine: strong in ...", one line of a Markdown list for each member matched that has a
+ * note, in the words of the knowledge base; undefined when none of them has one (the text is then left
  * out, so a finding never shows how sources class a drug the patient is not taking).
  */
 function writeMatchNotes(matches: readonly MatchedEntry[]): string | undefined {
   const notes = new Map(matches.filter((m) => m.note).map((m) => [m.member, m.note!]));
-  return notes.size > 0 ? [...notes].map(([member, note]) => `${member}: ${note}`).join('; ') : undefined;
+  return notes.size > 0 ? [...notes].map(([member, note]) => `- ${member}: ${note}`).join('\n') : undefined;
 }
 
 /**

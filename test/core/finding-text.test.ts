@@ -104,7 +104,7 @@ describe('writing the drugs a value set matched', () => {
   });
 
   it('gives the notes of the members matched only, and nothing when none has one', () => {
-    expect(writeValue(matches, 'matchNotes')).toBe("st john's wort: strong in one table; moderate in another");
+    expect(writeValue(matches, 'matchNotes')).toBe("- st john's wort: strong in one table; moderate in another");
     expect(writeValue(matches.slice(0, 2), 'matchNotes')).toBeUndefined();
   });
 });
