@@ -76,13 +76,21 @@ const factPath = (fact: string, jsonPath: string | undefined) => (jsonPath ? `${
  * (`noSource`: a count that looks sent in the wrong unit) are left out too: a bounded result comes
  * with its lab's unit and comparator, so it is not one of the values they ask about, and their
  * thresholds must not turn a bound that settles every clinical threshold (neutrophils `< 500` per uL
- * for a hold) into an unknown.
+ * for a hold) into an unknown. So is a comparison that another rule makes only beside the outcome of
+ * such a rule (an `all` that counts only rules about the record): it asks the same question of the
+ * record (the hold's note on a count the units check flagged).
  */
 export function factComparisons(rules: readonly CompiledRule[]): Record<string, FactComparison[]> {
+  const aboutTheRecord = new Set(rules.filter((rule) => rule.event.params.noSource !== undefined).map((rule) => rule.name));
+  const countsOnlyRecordRules = (condition: Condition) =>
+    isFactCondition(condition) &&
+    condition.fact === 'countOfRules' &&
+    ((condition.params?.rules as string[] | undefined) ?? []).every((id) => aboutTheRecord.has(id));
   const comparisons: Record<string, FactComparison[]> = {};
   const add = (fact: string, comparison: FactComparison) => (comparisons[fact] ??= []).push(comparison);
   const visit = (condition: Condition): void => {
     if (!isFactCondition(condition)) {
+      if ('all' in condition && condition.all.some(countsOnlyRecordRules)) return;
       childrenOf(condition).forEach(visit);
       return;
     }
@@ -99,7 +107,7 @@ export function factComparisons(rules: readonly CompiledRule[]): Record<string, 
     const derived = derivedFactsById.get(condition.fact);
     for (const input of derived?.inputs(condition.params ?? {}) ?? []) add(input, { operator: 'other' });
   };
-  for (const rule of rules) if (rule.event.params.noSource === undefined) visit(rule.conditions as Condition);
+  for (const rule of rules) if (!aboutTheRecord.has(rule.name)) visit(rule.conditions as Condition);
   // Only the facts the mapping may fill from a bounded result.
   return Object.fromEntries(NUMERIC_LAB_FACTS.map(({ fact }) => [fact, comparisons[fact] ?? []]));
 }

@@ -1,10 +1,10 @@
 import type { Almanac } from 'json-rules-engine';
 import { readDottedPath } from './fact-paths.js';
-import { quoteEntry } from './finding-text.js';
+import { quoteEntry, type MatchedEntry } from './finding-text.js';
 import { isObject } from './json-values.js';
 import { readKitVariant } from './normalise-facts.js';
 import { RULE_OUTCOMES, type RuleOutcome } from './three-valued.js';
-import { matchesIn, words, type ValueSet } from './value-sets.js';
+import { matchesIn, words, type ValueSet, type ValueSetMatch } from './value-sets.js';
 
 /**
  * Facts computed from other facts, for what a JSON condition cannot express: a relative change
@@ -41,6 +41,15 @@ export interface DerivedFact {
   knownOnlyWithInputs: boolean;
   /** Checks a rule's params at build time; returns what is wrong, if anything. */
   checkParams(params: unknown, context: ParamsContext): string | undefined;
+  /**
+   * Only for a fact of value-set matches: each entry matched with its member and the member's note,
+   * for a finding's text (formats `matches` and `matchNotes`); undefined when it is not known.
+   */
+  matchedEntries?(
+    params: Record<string, unknown>,
+    facts: object,
+    valueSets: Readonly<Record<string, ValueSet>>,
+  ): MatchedEntry[] | undefined;
 }
 
 const contextOf = (almanac: Almanac) => almanac as unknown as RunContext;
@@ -100,6 +109,14 @@ const countOfRules: DerivedFact = {
   },
 };
 
+/** The entries of `params.lists` matched in `set` (only `params.member`'s, if given); undefined when no list is given. */
+function entriesMatched(params: Record<string, unknown>, facts: object, set: ValueSet): ValueSetMatch[] | undefined {
+  const lists = (params.lists as string[]).map((list) => readDottedPath(facts, list)).filter(isStringList);
+  if (lists.length === 0) return undefined;
+  const only = params.member as string | undefined;
+  return matchesIn(set, lists).filter(({ member }) => only === undefined || member === only);
+}
+
 /**
  * The entries of one or more string lists that name a member of a value set: `{"valueSet": name,
  * "lists": [dotted paths]}`, or only one member of it with `"member": name` (a statement that holds
@@ -116,18 +133,14 @@ const valueSetMatches: DerivedFact = {
   asks: (params) => (params.lists as string[]).slice(0, 1),
   calculate: (params, almanac) => {
     const context = contextOf(almanac);
-    const lists = (params.lists as string[]).map((list) => readDottedPath(context.facts, list)).filter(isStringList);
-    if (lists.length === 0) return undefined;
-    const only = params.member as string | undefined;
-    const matches = matchesIn(context.valueSet(params.valueSet as string)!, lists);
-    return matches
-      .filter(({ member }) => only === undefined || member === only)
-      .map(({ listed, member, note }) => {
-        const shown = words(listed).join(' ');
-        const named = shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
-        return note ? `${named} (${note})` : named;
-      });
+    const matches = entriesMatched(params, context.facts, context.valueSet(params.valueSet as string)!);
+    return matches?.map(({ listed, member, note }) => {
+      const shown = words(listed).join(' ');
+      const named = shown === words(member).join(' ') ? shown : `${shown} = ${member}`;
+      return note ? `${named} (${note})` : named;
+    });
   },
+  matchedEntries: (params, facts, valueSets) => entriesMatched(params, facts, valueSets[params.valueSet as string]!),
   valueType: 'list',
   // Known when any one of its lists is given.
   knownOnlyWithInputs: false,

@@ -4,10 +4,11 @@ import { isKnown } from './operators.js';
 import { derivedFactsById } from './derived-facts.js';
 import { conditionPath } from './fact-paths.js';
 import { fillPlaceholders, writeValue, type TextValue } from './finding-text.js';
-import { buildRationale, derivedValueIn, factsAskedBy, trueConditionNames, type FactReader } from './rationale.js';
+import { buildRationale, derivedValueIn, factsAskedBy, thresholdsIn, trueConditionNames, type FactReader } from './rationale.js';
 import type { CompiledKnowledgeBase, CompiledRule } from './rule-definition.js';
 import { RuleEngine, type RuleRun } from './rule-engine.js';
 import { undecidingLeaves, type RuleOutcome } from './three-valued.js';
+import type { ValueSet } from './value-sets.js';
 import type {
   EvaluatedBooleanCondition,
   EvaluationResult,
@@ -42,13 +43,20 @@ function writtenValues(
   values: Readonly<Record<string, TextValue>>,
   read: FactReader,
   conditions: EvaluatedBooleanCondition,
+  facts: PatientFacts,
+  valueSets: Readonly<Record<string, ValueSet>>,
 ): Record<string, string | undefined> {
   return Object.fromEntries(
     Object.entries(values).map(([name, { fact, path, params, format }]) => {
-      const value = derivedFactsById.has(fact)
-        ? derivedValueIn(conditions, fact, params ?? {})
-        : read(conditionPath({ fact, path }));
-      return [name, writeValue(value, format)];
+      const derived = derivedFactsById.get(fact);
+      const key = derived ? { fact, params: params ?? {} } : { fact: conditionPath({ fact, path }) };
+      const value =
+        derived && (format === 'matches' || format === 'matchNotes')
+          ? derived.matchedEntries?.(params ?? {}, facts, valueSets)
+          : derived
+            ? derivedValueIn(conditions, fact, params ?? {})
+            : read(conditionPath({ fact, path }));
+      return [name, writeValue(value, format, thresholdsIn(conditions, key))];
     }),
   );
 }
@@ -75,14 +83,14 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
   const engine = new RuleEngine(kb.rules, kb.valueSets);
   const valueSets = kb.valueSets ?? {};
 
-  function findingFor(run: RuleRun, read: FactReader): Finding {
+  function findingFor(run: RuleRun, read: FactReader, facts: PatientFacts): Finding {
     const { category, indicator, summary, detail, notes, values, evidence, noSource, suggestedActions } = rulesById.get(
       run.ruleId,
     )!.event.params;
     const rationale = buildRationale(run.conditions!, read);
     const held = trueConditionNames(rationale.conditions);
     const shows = (item: { when?: string }) => item.when === undefined || held.has(item.when);
-    const written = writtenValues(values ?? {}, read, rationale.conditions);
+    const written = writtenValues(values ?? {}, read, rationale.conditions, facts, valueSets);
     // The build proves the summary's and the detail's values known when the rule fires; a note
     // whose value is not known is left out rather than shown with a gap.
     const fill = (text: string) => fillPlaceholders(text, written, 'not known')!;
@@ -137,7 +145,7 @@ export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
     const read = readerFor(valid, runs);
     const findings = runs
       .filter((run) => run.outcome === 'fired')
-      .map((run) => findingFor(run, read))
+      .map((run) => findingFor(run, read, valid))
       .sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator] || byRuleOrder(a.ruleId, b.ruleId));
     const outcomes = Object.fromEntries(
       [...runs].sort((a, b) => byRuleOrder(a.ruleId, b.ruleId)).map((run) => [run.ruleId, run.outcome]),

@@ -7,8 +7,15 @@
  * here the values are written. No Node built-in here: the console runs it in the browser too.
  */
 
-/** How a value is written: a number, a signed percent change, or a list of record entries. */
-export type ValueFormat = 'number' | 'signedPercent' | 'entries';
+import { words } from './value-sets.js';
+
+/**
+ * How a value is written: a number, a signed percent change, a coded value of the facts (an SM
+ * subtype), a list of record entries, or the value-set matches of a derived `valueSetMatches` (the
+ * entries with the member each was taken for; or those members' notes, where sources class them
+ * differently).
+ */
+export type ValueFormat = 'number' | 'signedPercent' | 'code' | 'entries' | 'matches' | 'matchNotes';
 
 /** A value a rule's text shows, named in its `values`: a fact as a condition names one. */
 export interface TextValue {
@@ -27,25 +34,62 @@ export function placeholdersIn(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((match) => match[1]!);
 }
 
-/** Below this a number is written with one decimal at most; from it, in exponent form. */
+/** Below this a number is written with decimals; from it, in exponent form. */
 const PLAIN_LIMIT = 1e6;
 
-/** The widest text each bounded format writes (`+1.80e+308%`): what the summary's length is checked at. */
-export const WIDEST_WRITTEN: Readonly<Record<Exclude<ValueFormat, 'entries'>, number>> = Object.freeze({
-  number: 10,
-  signedPercent: 11,
+/** Decimals (or, in exponent form, figures after the point) written at most when a threshold asks for more than one (or two). */
+const MOST_DIGITS = 6;
+
+/**
+ * The widest text each bounded format writes (`-999999.999999`, `+9.999999e+307%`): what the
+ * summary's length is checked at. A `code` is as wide as the longest value its fact's schema allows.
+ */
+export const WIDEST_WRITTEN: Readonly<Record<'number' | 'signedPercent', number>> = Object.freeze({
+  number: 14,
+  signedPercent: 15,
 });
 
-/** 12.5, 210000, 1.8, 3.46e+7: one decimal at most below a million, three figures above. */
-export function writeNumber(value: number): string {
-  if (Math.abs(value) >= PLAIN_LIMIT) return value.toExponential(2);
-  return String(Math.round(value * 10) / 10);
+const sideOf = (value: number, threshold: number) => Math.sign(value - threshold) || 0;
+
+/** `value` with `decimals` decimals at most (12.5, 210000), or in exponent form with `figures` after the point (3.46e+7, 1.000001e+6). */
+function written(value: number, digits: number, exponentForm: boolean): string {
+  if (exponentForm) {
+    const [mantissa, exponent] = value.toExponential(digits).split('e') as [string, string];
+    const [whole, fraction = ''] = mantissa.split('.');
+    return `${whole}.${fraction.replace(/0+$/, '').padEnd(2, '0')}e${exponent}`;
+  }
+  return digits === 1 ? String(Math.round(value * 10) / 10) : String(Number(value.toFixed(digits)));
 }
 
-/** +150%, -82.4%, -20.1%, 0%: one decimal at most (so a fall of 20.1% never reads as 20%), with its sign. */
-function writeSignedPercent(value: number): string {
-  const rounded = Math.abs(value) >= PLAIN_LIMIT ? value.toExponential(2) : String(Math.round(value * 10) / 10);
-  return `${value > 0 && rounded !== '0' ? '+' : ''}${rounded === '-0' ? '0' : rounded}%`;
+/**
+ * A number written as shortly as it reads true: one decimal at most below a million (12.5,
+ * 210000), three figures in exponent form from it (3.46e+7), and more digits, up to six, where
+ * that rounding would put it on the other side of (or onto) one of `thresholds`, the values its
+ * rule compares it with: 49.999 beside a threshold of 50 is written 49.999, never 50, so a text
+ * never contradicts the comparison that made it show (a value closer still is written one last
+ * digit off the threshold, on its own side: 49.9999999 as 49.999999).
+ */
+export function writeNumber(value: number, thresholds: readonly number[] = []): string {
+  const exponentForm = Math.abs(value) >= PLAIN_LIMIT;
+  const first = exponentForm ? 2 : 1;
+  const keepsSides = (text: string) => thresholds.every((t) => sideOf(Number(text), t) === sideOf(value, t));
+  for (let digits = first; digits <= MOST_DIGITS; digits++) {
+    const text = written(value, digits, exponentForm);
+    if (keepsSides(text)) return text;
+  }
+  const unit = exponentForm ? 10 ** (Math.floor(Math.log10(Math.abs(value))) - MOST_DIGITS) : 10 ** -MOST_DIGITS;
+  let nudged = Number(written(value, MOST_DIGITS, exponentForm));
+  for (const t of thresholds.filter((t) => sideOf(nudged, t) !== sideOf(value, t))) {
+    const side = sideOf(value, t);
+    nudged = side < 0 ? Math.min(nudged, t - unit) : side > 0 ? Math.max(nudged, t + unit) : t;
+  }
+  return written(nudged, MOST_DIGITS, exponentForm);
+}
+
+/** +150%, -82.4%, -20.1%, 0%: as writeNumber writes the number (so a fall of 20.04% never reads as 20%), with its sign. */
+function writeSignedPercent(value: number, thresholds: readonly number[]): string {
+  const written = writeNumber(value, thresholds);
+  return `${value > 0 && Number(written) !== 0 ? '+' : ''}${written}%`;
 }
 
 /** Characters an entry keeps when quoted: none of them can start Markdown or HTML markup. */
@@ -75,14 +119,66 @@ export function markdownEntries(entries: readonly string[]): string {
     .join(', ');
 }
 
-/** A value as text, or undefined when it is not known (or not of the format's kind). */
-export function writeValue(value: unknown, format: ValueFormat): string | undefined {
-  if (format === 'entries') {
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return undefined;
-    return markdownEntries(value);
+/** An entry of the record that named a value-set member, and the member it was taken for (value-sets.ts). */
+export interface MatchedEntry {
+  listed: string;
+  member: string;
+  /** The member's note: how its sources class it, where they differ. */
+  note?: string;
+}
+
+const isMatchList = (value: unknown): value is MatchedEntry[] =>
+  Array.isArray(value) &&
+  value.every(
+    (m) =>
+      typeof m === 'object' &&
+      m !== null &&
+      typeof (m as MatchedEntry).listed === 'string' &&
+      typeof (m as MatchedEntry).member === 'string',
+  );
+
+const sameWords = (a: string, b: string) => words(a).join(' ') === words(b).join(' ');
+
+/**
+ * "`Tegretol` (carbamazepine), `rifampin`": each entry as recorded, quoted (quoteEntry, in a code
+ * span), with the member it was taken for where it names it otherwise (a brand, a salt, a dose).
+ */
+function writeMatches(matches: readonly MatchedEntry[]): string | undefined {
+  const shown = matches
+    .map(({ listed, member }) => ({ entry: quoteEntry(listed), member }))
+    .filter(({ entry }) => entry !== '')
+    .map(({ entry, member }) => (sameWords(entry, member) ? `\`${entry}\`` : `\`${entry}\` (${member})`));
+  return shown.length > 0 ? [...new Set(shown)].join(', ') : undefined;
+}
+
+/**
+ * "- rifapentine: strong in ...", one line of a Markdown list for each member matched that has a
+ * note, in the words of the knowledge base; undefined when none of them has one (the text is then left
+ * out, so a finding never shows how sources class a drug the patient is not taking).
+ */
+function writeMatchNotes(matches: readonly MatchedEntry[]): string | undefined {
+  const notes = new Map(matches.filter((m) => m.note).map((m) => [m.member, m.note!]));
+  return notes.size > 0 ? [...notes].map(([member, note]) => `- ${member}: ${note}`).join('\n') : undefined;
+}
+
+/**
+ * A value as text, or undefined when it is not known (or not of the format's kind). A number is
+ * written beside `thresholds`, the values its rule compares it with (writeNumber).
+ */
+export function writeValue(value: unknown, format: ValueFormat, thresholds: readonly number[] = []): string | undefined {
+  switch (format) {
+    case 'entries':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? markdownEntries(value) : undefined;
+    case 'matches':
+      return isMatchList(value) ? writeMatches(value) : undefined;
+    case 'matchNotes':
+      return isMatchList(value) ? writeMatchNotes(value) : undefined;
+    case 'code':
+      return typeof value === 'string' && quoteEntry(value) !== '' ? quoteEntry(value) : undefined;
+    default:
+      if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+      return format === 'number' ? writeNumber(value, thresholds) : writeSignedPercent(value, thresholds);
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  return format === 'number' ? writeNumber(value) : writeSignedPercent(value);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { derivedFactsById } from './derived-facts.js';
-import { quoteEntry } from './finding-text.js';
+import { quoteEntry, writeNumber } from './finding-text.js';
 import { canonicalJson } from './json-values.js';
 import { conditionPath, patientFactPath } from './fact-paths.js';
 import { numericOperators } from './operators.js';
@@ -69,20 +69,18 @@ function reasons(node: EvaluatedCondition, into: EvaluatedFactCondition[] = []):
   return into;
 }
 
-const formatNumber = (value: number) => String(Math.round(value * 10) / 10);
-
 /**
  * The reasons in words. A number read is shown once, after the first reason that used it; so is a
  * list of matches (the medications or variants that made a condition true).
  */
-function reasonsText(leaves: readonly EvaluatedFactCondition[]): string {
+function reasonsText(leaves: readonly EvaluatedFactCondition[], tree: EvaluatedCondition): string {
   const shown = new Set<string>();
   const parts = leaves.map((leaf) => {
     const key = `${leaf.fact} ${JSON.stringify(leaf.params ?? {})}`;
     if (shown.has(key)) return leaf.name;
     if (numericOperators.has(leaf.operator) && typeof leaf.actual === 'number') {
       shown.add(key);
-      return `${leaf.name} (${leaf.fact} = ${formatNumber(leaf.actual)})`;
+      return `${leaf.name} (${leaf.fact} = ${writeNumber(leaf.actual, thresholdsIn(tree, leaf))})`;
     }
     if (Array.isArray(leaf.actual) && leaf.actual.length > 0 && leaf.operator === 'hasItems') {
       shown.add(key);
@@ -93,6 +91,16 @@ function reasonsText(leaves: readonly EvaluatedFactCondition[]): string {
     return leaf.name;
   });
   return `${parts.join('; ')}.`;
+}
+
+/**
+ * The numbers a rule compares a fact with (`key`: a dotted path, or a derived fact with its params,
+ * as an evaluated leaf names it): a number written in its text keeps its side of each (writeNumber).
+ */
+export function thresholdsIn(node: EvaluatedCondition, key: { fact: string; params?: Record<string, unknown> }): number[] {
+  if ('conditions' in node) return [...new Set(node.conditions.flatMap((child) => thresholdsIn(child, key)))];
+  const same = node.fact === key.fact && canonicalJson(node.params ?? {}) === canonicalJson(key.params ?? {});
+  return same && numericOperators.has(node.operator) && typeof node.expected === 'number' ? [node.expected] : [];
 }
 
 /**
@@ -124,7 +132,7 @@ export function trueConditionNames(node: EvaluatedCondition, into: Set<string> =
 export function buildRationale(conditions: ConditionResult, read: FactReader): Rationale {
   const tree = evaluated(conditions) as EvaluatedBooleanCondition;
   const firesWhen = tree.conditions.find((branch) => branch.name === FIRES_WHEN) ?? tree;
-  const text = reasonsText(reasons(firesWhen));
+  const text = reasonsText(reasons(firesWhen), tree);
 
   const facts: Record<string, unknown> = {};
   eachLeaf(conditions, (leaf) => {

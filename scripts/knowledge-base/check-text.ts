@@ -66,15 +66,53 @@ function conditionsNamed(condition: Condition, name: string): Condition[] {
   return isFactCondition(condition) ? own : [...own, ...childrenOf(condition).flatMap((child) => conditionsNamed(child, name))];
 }
 
-/** What kind of value a text value is: a number, a list of strings, or something no format writes. */
-function kindOf(value: TextValue): 'number' | 'list' | 'other' | undefined {
+/**
+ * What kind of value a text value is: a number, a list of strings, a coded value (a string fact
+ * whose schema lists its values), the matches of a value-set fact, or something no format writes.
+ */
+function kindOf(value: TextValue): 'number' | 'list' | 'code' | 'matches' | 'other' | undefined {
   const derived = derivedFactsById.get(value.fact);
-  if (derived) return derived.valueType;
+  if (derived)
+    return value.format === 'matches' || value.format === 'matchNotes'
+      ? derived.matchedEntries
+        ? 'matches'
+        : 'other'
+      : derived.valueType;
   const schema = factSchemaAt(conditionPath(value));
   if (schema === undefined) return undefined;
   if (schema.type === 'number') return 'number';
+  if ((schema.type === undefined || schema.type === 'string') && codesOf(value) !== undefined) return 'code';
   if (schema.type === 'array' && deref(schema.items ?? {}).type === 'string') return 'list';
   return 'other';
+}
+
+/** The values a coded fact's schema allows (its enum of strings), or undefined when it lists none. */
+function codesOf(value: TextValue): string[] | undefined {
+  const codes = factSchemaAt(conditionPath(value))?.enum;
+  return codes !== undefined && codes.every((code) => typeof code === 'string') ? (codes as string[]) : undefined;
+}
+
+/** What kind of value each format writes. */
+const FORMAT_KIND: Readonly<Record<TextValue['format'], string>> = {
+  number: 'number',
+  signedPercent: 'number',
+  code: 'code',
+  entries: 'list',
+  matches: 'matches',
+  matchNotes: 'matches',
+};
+
+/** The widest text a value can be written as, for the summary's length; undefined for a list (it has no widest). */
+function widestOf(value: TextValue): number | undefined {
+  switch (value.format) {
+    case 'number':
+    case 'signedPercent':
+      return WIDEST_WRITTEN[value.format];
+    case 'code':
+      return Math.max(0, ...(codesOf(value) ?? []).map((code) => code.length));
+    default:
+      return undefined;
+  }
 }
 
 /** Checks the values and placeholders of one rule (as compiled: shared conditions expanded). */
@@ -109,7 +147,7 @@ export function checkText(rule: RuleDefinition, report: Report): void {
         `the rule does not read ${keyOf(value.fact, value.path, value.params)}: a text may show only a value its rule reads`,
       );
     }
-    const fits = value.format === 'entries' ? kind === 'list' : kind === 'number';
+    const fits = FORMAT_KIND[value.format] === kind;
     if (!fits) report(`${where}.format`, `format ${value.format} cannot write ${conditionPath(value)} (a ${kind})`);
     if (!texts.some(({ text }) => placeholdersIn(text).includes(name))) report(where, `{{${name}}} is in no text of the rule`);
   }
@@ -135,13 +173,20 @@ export function checkText(rule: RuleDefinition, report: Report): void {
     }
   }
 
+  for (const { where, text, when } of texts) {
+    for (const name of placeholdersIn(text)) {
+      if (values[name]?.format === 'matchNotes' && when === undefined) {
+        report(where, `{{${name}}} (matchNotes) may be empty: show it in a note, which is left out when it is`);
+      }
+    }
+  }
   for (const name of placeholdersIn(summary)) {
-    if (values[name]?.format === 'entries') {
+    if (values[name] !== undefined && widestOf(values[name]) === undefined) {
       report('event.params.summary', `{{${name}}} is a list, which has no widest value: show it in the detail`);
     }
   }
   const widestWritten = Object.fromEntries(
-    Object.entries(values).map(([name, { format }]) => [name, format === 'entries' ? '' : 'x'.repeat(WIDEST_WRITTEN[format])]),
+    Object.entries(values).map(([name, value]) => [name, 'x'.repeat(widestOf(value) ?? 0)]),
   );
   const widest = fillPlaceholders(summary, widestWritten, '')!;
   if (widest.length > SUMMARY_LIMIT) {

@@ -122,6 +122,17 @@ describe('evaluate()', () => {
     expect(finding.summary).toBe('Tryptase 120 -> 80 ng/mL, -33.3% (fixture).');
   });
 
+  it("writes a value just past its rule's threshold with the digits that keep it there, in the text and the rationale", async () => {
+    const facts: PatientFacts = {
+      treatmentCourse: { monthsOnImatinib: 4, baseline: { serumTryptaseNgMl: 100 }, current: { serumTryptaseNgMl: 79.96 } },
+    };
+
+    const finding = (await fixture.evaluate(facts)).findings.find((f) => f.ruleId === 'fixture-tryptase-fall')!;
+
+    expect(finding.summary).toBe('Tryptase 100 -> 80 ng/mL, -20.04% (fixture).');
+    expect(finding.rationale.text).toContain('percentChangeFromBaseline = -20.04)');
+  });
+
   it('shows an evidence item that carries a condition only when that condition came out true', async () => {
     const withoutEcho = { labs: { eosinophilsPerMicroliter: 1800 }, order: proposedOrder };
     const echoNotDone = { ...withoutEcho, cardiac: { echocardiogram: 'not-done' as const } };

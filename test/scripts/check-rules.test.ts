@@ -270,7 +270,7 @@ describe('rule-file checks', () => {
         r.event.params.values.p = r.event.params.values.change;
         r.event.params.summary = `${'x'.repeat(112)} {{p}} {{p}} {{change}}`;
       },
-      /fixture-tryptase-fall\.json at event\.params\.summary: is 148 characters with its values at their widest: at most 139/,
+      /fixture-tryptase-fall\.json at event\.params\.summary: is 160 characters with its values at their widest: at most 139/,
     ],
     [
       'a list in a summary',
@@ -287,6 +287,23 @@ describe('rule-file checks', () => {
         r.event.params.summary = 'KIT D816V with {{variants}} (fixture).';
       },
       /fixture-kit-detected\.json at event\.params\.summary: \{\{variants\}\} is a list, which has no widest value/,
+    ],
+    [
+      'a coded value of a fact that has no codes',
+      'fixture-count-units.json',
+      (r) => {
+        r.event.params.values.eosinophils.format = 'code';
+      },
+      /fixture-count-units\.json at event\.params\.values\.eosinophils\.format: format code cannot write labs\.eosinophilsPerMicroliter \(a number\)/,
+    ],
+    [
+      'the notes of matched drugs outside a note',
+      'fixture-count-units.json',
+      (r) => {
+        r.event.params.values.notes = { fact: 'labs', path: '$.eosinophilsPerMicroliter', format: 'matchNotes' };
+        r.event.params.detail = 'How sources class them: {{notes}}.';
+      },
+      /fixture-count-units\.json at event\.params\.detail: \{\{notes\}\} \(matchNotes\) may be empty: show it in a note/,
     ],
     [
       'a format that cannot write its value',
