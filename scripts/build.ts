@@ -10,9 +10,10 @@
  *   that the steps after it reuse this build rather than make their own, and only while it is current.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { compactKnowledgeBaseModule } from './build/compact-knowledge-base.js';
 import { buildConsole } from './build/console.js';
 import { BUILD_STAMP, sourcesDigest, writeStamp } from './build/stamp.js';
 import { lambdaFunctions } from './lambda-functions.js';
@@ -20,13 +21,14 @@ import { lambdaFunctions } from './lambda-functions.js';
 const root = path.resolve(import.meta.dirname, '..');
 
 /**
- * Three of json-rules-engine's dependencies are replaced in every build, the console's included, by
+ * Four of json-rules-engine's dependencies are replaced in every build, the console's included, by
  * the stand-ins of scripts/build/engine-stand-ins/ (its README says why, each measured).
  */
 const engineStandIns: Record<string, string> = {
   'jsonpath-plus': path.join(root, 'scripts/build/engine-stand-ins/jsonpath-plus-unused.ts'),
   clone: path.join(root, 'scripts/build/engine-stand-ins/fast-clone.ts'),
   eventemitter2: path.join(root, 'scripts/build/engine-stand-ins/event-emitter.ts'),
+  'hash-it': path.join(root, 'scripts/build/engine-stand-ins/hash-it-unused.ts'),
 };
 
 /**
@@ -76,6 +78,17 @@ const lazyBuiltins: Plugin = {
   },
 };
 
+/** The knowledge base embedded compact in the Lambda bundles (scripts/build/compact-knowledge-base.ts). */
+const compactKnowledgeBase: Plugin = {
+  name: 'compact-knowledge-base',
+  setup(plugin) {
+    plugin.onLoad({ filter: /functions[\\/]core[\\/]generated[\\/]knowledge-base\.json$/ }, (args) => ({
+      loader: 'js',
+      contents: compactKnowledgeBaseModule(readFileSync(args.path, 'utf8')),
+    }));
+  },
+};
+
 const lambdaBuildOptions = (file: string): BuildOptions => ({
   ...common,
   entryPoints: [path.join(root, `functions/handlers/${file}.ts`)],
@@ -84,7 +97,7 @@ const lambdaBuildOptions = (file: string): BuildOptions => ({
   minify: true,
   sourcemap: 'external',
   metafile: true,
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, compactKnowledgeBase],
   // A dynamic import() becomes require(): the runtime's AWS SDK is found through NODE_PATH, which
   // CommonJS resolution reads and ES module resolution does not.
   supported: { 'dynamic-import': false },

@@ -8,7 +8,7 @@ import {
   type PatientFacts,
   type RuleOutcome,
 } from '../../functions/core/index.js';
-import { knowledgeBase } from '../../functions/core/knowledge-base.js';
+import { wholeKnowledgeBase as knowledgeBase } from '../../functions/core/knowledge-base.js';
 import { answerView, type AnswerLinks } from './answer-view.js';
 import { catalogueView, ruleAnchor, type CatalogueView } from './catalogue-view.js';
 import { parseFeedbackReport } from './feedback-view.js';

@@ -5,7 +5,7 @@ import { derivedFactsById } from './derived-facts.js';
 import { conditionPath } from './fact-paths.js';
 import { fillPlaceholders, writeValue, type TextValue } from './finding-text.js';
 import { buildRationale, derivedValueIn, factsAskedBy, thresholdsIn, trueConditionNames, type FactReader } from './rationale.js';
-import type { CompiledKnowledgeBase, CompiledRule } from './rule-definition.js';
+import type { CompiledRule, EmbeddedKnowledgeBase } from './rule-definition.js';
 import { RuleEngine, type RuleRun } from './rule-engine.js';
 import { undecidingLeaves, type RuleOutcome } from './three-valued.js';
 import type { ValueSet } from './value-sets.js';
@@ -73,7 +73,7 @@ function readerFor(facts: PatientFacts, runs: readonly RuleRun[]): FactReader {
  * An evaluator for a compiled knowledge base (what `npm run generate` embeds, or what the build's
  * checks return for another rules folder, as the tests of the rule cases do).
  */
-export function createEvaluator(kb: CompiledKnowledgeBase): Evaluator {
+export function createEvaluator(kb: EmbeddedKnowledgeBase): Evaluator {
   const info = infoOf(kb);
   const rulesById = new Map<string, CompiledRule>(kb.rules.map((rule) => [rule.name, rule]));
   /** Position of each rule: priority first, then id (the generator sorted them so). */

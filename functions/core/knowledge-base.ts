@@ -1,13 +1,20 @@
 import compiled from './generated/knowledge-base.json' with { type: 'json' };
-import type { CompiledKnowledgeBase, KnowledgeBaseMetadata } from './rule-definition.js';
+import type { CompiledKnowledgeBase, EmbeddedKnowledgeBase, KnowledgeBaseMetadata } from './rule-definition.js';
 import type { Evidence, Finding, KnowledgeBaseInfo } from './types.js';
 import { codedMembers, memberNamed, type CodedMember, type ValueSet } from './value-sets.js';
 
 /**
  * The rules built into this bundle. `npm run generate` checked them and embedded them as JSON, so
- * nothing is read from disk at run time and the digest always describes what actually runs.
+ * nothing is read from disk at run time and the digest always describes what actually runs. Typed
+ * as what an evaluation reads: a Lambda bundle carries no authoring-only parts (scripts/build.ts).
  */
-export const knowledgeBase = compiled as unknown as CompiledKnowledgeBase;
+export const knowledgeBase: EmbeddedKnowledgeBase = compiled as unknown as CompiledKnowledgeBase;
+
+/**
+ * The whole compiled knowledge base, changelog, unconfirmed statements and shared conditions
+ * included: for the review console, which embeds it whole. Never imported by a Lambda handler.
+ */
+export const wholeKnowledgeBase = compiled as unknown as CompiledKnowledgeBase;
 
 /** The built-in drug value sets by name (knowledge-base spec, Value sets): what the FHIR mapping can identify. */
 export const knowledgeBaseValueSets: Readonly<Record<string, ValueSet>> = knowledgeBase.valueSets ?? {};
@@ -68,7 +75,7 @@ export function statusWarnings(
 }
 
 /** What every answer says about the knowledge base that gave it (facts.md, Response body). */
-export function infoOf(kb: CompiledKnowledgeBase): KnowledgeBaseInfo {
+export function infoOf(kb: EmbeddedKnowledgeBase): KnowledgeBaseInfo {
   const warnings = statusWarnings(kb);
   return Object.freeze({
     id: kb.id,

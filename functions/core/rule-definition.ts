@@ -145,6 +145,15 @@ export interface CompiledKnowledgeBase extends KnowledgeBaseMetadata {
   sharedConditions?: Record<string, SharedCondition>;
 }
 
+/** Parts of the compiled knowledge base that only authors and reviewers read (catalogue, console), never an evaluation. */
+export const AUTHORING_ONLY_PARTS = ['changelog', 'unconfirmed', 'sharedConditions'] as const;
+
+/**
+ * What an evaluation reads: the compiled knowledge base without its authoring-only parts. The
+ * Lambda bundles embed only this (scripts/build.ts); the library and the console embed it whole.
+ */
+export type EmbeddedKnowledgeBase = Omit<CompiledKnowledgeBase, (typeof AUTHORING_ONLY_PARTS)[number]>;
+
 export function isFactCondition(condition: Condition | WrittenCondition): condition is FactCondition {
   return 'fact' in condition;
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ReviewData, SampleScenario } from '../../console/src/review-data.js';
 import type { PatientFacts } from '../../functions/core/index.js';
-import { knowledgeBase } from '../../functions/core/knowledge-base.js';
+import { wholeKnowledgeBase } from '../../functions/core/knowledge-base.js';
 import { assertPatientFacts, InvalidPatientFactsError } from '../../functions/core/validate-facts.js';
 import { readCaseFiles } from '../knowledge-base/check-cases.js';
 import { RULES_DIR } from '../knowledge-base/rule-files.js';
@@ -23,7 +23,7 @@ const EVALUATE_EVENT = /^evaluate\.(.+)\.json$/;
 function factsOf(body: unknown): PatientFacts | undefined {
   if (typeof body !== 'string') return undefined;
   try {
-    return assertPatientFacts(JSON.parse(body), knowledgeBase.valueSets);
+    return assertPatientFacts(JSON.parse(body), wholeKnowledgeBase.valueSets);
   } catch (error) {
     if (error instanceof SyntaxError || error instanceof InvalidPatientFactsError) return undefined;
     throw error;
@@ -49,7 +49,7 @@ export function reviewData(): ReviewData {
     cases: Object.fromEntries(
       [...readCaseFiles(RULES_DIR)].map(([ruleId, file]) => [ruleId, file.cases as ReviewData['cases'][string]]),
     ),
-    silence: Object.fromEntries(silenceReportOf(RULES_DIR, knowledgeBase)),
+    silence: Object.fromEntries(silenceReportOf(RULES_DIR, wholeKnowledgeBase)),
     scenarios: sampleScenarios(),
   };
 }
