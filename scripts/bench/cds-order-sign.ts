@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { sampleEventFor } from '../sample-event-dates.js';
 import type { SampleEvent } from './sample-events.js';
 
@@ -16,27 +16,43 @@ import type { SampleEvent } from './sample-events.js';
 
 type CdsHandler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 
-export interface CdsOrderSign {
-  handler: CdsHandler;
+/** The EHR of the bench: its key, the settings that trust it, and the signed sample call. */
+export interface SignedOrderSign {
+  /**
+   * The settings the cds-hooks bundle reads when it is loaded: verification on, this run's public
+   * key inline as the trusted issuer's JWKS (no JWKS fetch, no network), no state table.
+   */
+  env: Record<string, string>;
   /** A fresh copy of the sample event with a freshly signed token. */
   nextEvent(): Promise<SampleEvent>;
   /** The sample event with `body` in place of its own, and a freshly signed token. */
   eventWith(body: string): Promise<SampleEvent>;
+  /** A freshly signed token for the sample call, as its authorization header carries it (without "Bearer"). */
+  nextToken(): Promise<string>;
+  /**
+   * One ES384 verification of `token` as jose's jwtVerify does it with a prepared public key (the
+   * floor under the bundle's EHR JWT check: signature, issuer, audience and times, nothing else).
+   */
+  verify(token: string): Promise<unknown>;
+}
+
+export interface CdsOrderSign extends SignedOrderSign {
+  handler: CdsHandler;
 }
 
 const BASE = 'https://cds.example.org';
 const ISSUER = 'urn:imatinib-sm-cds:bench-ehr';
 
-export async function cdsOrderSign(root: string): Promise<CdsOrderSign> {
+export async function signedOrderSign(root: string): Promise<SignedOrderSign> {
   const { publicKey, privateKey } = await generateKeyPair('ES384');
   const kid = randomUUID();
-  // The bundle reads its settings when it is loaded: a trusted issuer with this run's key, inline.
-  process.env.CDS_JWT_VERIFICATION = 'on';
-  process.env.CDS_PUBLIC_BASE_URL = BASE;
-  process.env.CDS_TRUSTED_ISSUERS = JSON.stringify([
-    { iss: ISSUER, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES384' }] } },
-  ]);
-  const { handler } = createRequire(import.meta.url)(path.join(root, 'dist/lambda/cds-hooks.cjs')) as { handler: CdsHandler };
+  const env = {
+    CDS_JWT_VERIFICATION: 'on',
+    CDS_PUBLIC_BASE_URL: BASE,
+    CDS_TRUSTED_ISSUERS: JSON.stringify([
+      { iss: ISSUER, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES384' }] } },
+    ]),
+  };
   // Its dates moved to today, so it gets the same cards on any day (scripts/sample-event-dates.ts).
   const sample = sampleEventFor(
     JSON.parse(readFileSync(path.join(root, 'events/cds-hooks.order-sign-fip1l1-pdgfra.json'), 'utf8')) as SampleEvent & {
@@ -45,17 +61,21 @@ export async function cdsOrderSign(root: string): Promise<CdsOrderSign> {
     },
     new Date(),
   );
+  const audience = `${BASE}${sample.rawPath}`;
   const sign = () =>
     new SignJWT({})
       .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid })
       .setIssuer(ISSUER)
-      .setAudience(`${BASE}${sample.rawPath}`)
+      .setAudience(audience)
       .setIssuedAt()
       .setExpirationTime('5m')
       .setJti(randomUUID())
       .sign(privateKey);
+  const verifyOptions = { algorithms: ['ES384'], issuer: ISSUER, audience };
   return {
-    handler,
+    env,
+    nextToken: sign,
+    verify: (token) => jwtVerify(token, publicKey, verifyOptions),
     async nextEvent() {
       return { ...sample, headers: { ...sample.headers, authorization: `Bearer ${await sign()}` } };
     },
@@ -63,4 +83,12 @@ export async function cdsOrderSign(root: string): Promise<CdsOrderSign> {
       return { ...sample, body, headers: { ...sample.headers, authorization: `Bearer ${await sign()}` } };
     },
   };
+}
+
+export async function cdsOrderSign(root: string): Promise<CdsOrderSign> {
+  const signed = await signedOrderSign(root);
+  // The bundle reads its settings when it is loaded: a trusted issuer with this run's key, inline.
+  Object.assign(process.env, signed.env);
+  const { handler } = createRequire(import.meta.url)(path.join(root, 'dist/lambda/cds-hooks.cjs')) as { handler: CdsHandler };
+  return { ...signed, handler };
 }

@@ -1,53 +1,171 @@
 import { spawnSync } from 'node:child_process';
-import { median } from './stats.js';
+import { median, round } from './stats.js';
 
 /**
- * Cold start of the Lambda bundle as a fresh process sees it: `node` requires the bundle, answers
- * one API Gateway event and exits, against a bare `node -e ""`. Runs alternate so both share the
- * machine's state; the medians are reported, in ms of wall time from spawn to exit.
+ * Cold start of each Lambda bundle as a fresh process sees it, against a bare `node -e ""`.
+ *
+ * Each child is `node -e <script>` (no file to resolve, as for the bare node): it requires
+ * dist/lambda/<function>.cjs, calls the handler once or twice, and prints what it timed with
+ * performance.now() (milliseconds since the process started):
+ * - nodeMs: the process start to the first line of the script: node's own start-up, seen from inside
+ *   (the bare node's is the same; its wall time adds the spawn and the exit);
+ * - loadMs: `require(bundle)`: reading, compiling and evaluating the bundle. The handlers' init
+ *   (settings read, logger, JWT verifier, validators, the embedded rules) runs at module
+ *   evaluation in this code, so it is inside loadMs;
+ * - firstCallMs, secondCallMs: the first and the second handler call; what the first does on top of
+ *   the second (engines built on first use, V8 compiling functions lazily) is firstCallMs - secondCallMs.
+ * The event(s) come in through an environment variable, parsed before the first mark.
+ *
+ * The headline is wall time, spawn to exit, measured by this process: children that require the
+ * bundle and make ONE call, against bare `node -e ""`, medians of alternated runs. Children that
+ * make two calls (for secondCallMs) run beside them and are not wall-timed into the headline.
+ * Every round runs each kind of child once, in a rotating order, so they share the machine's state.
  */
 
-export interface ColdStart {
-  bundleMs: number;
-  bareNodeMs: number;
+export interface ColdChildTimes {
+  nodeMs: number;
+  loadMs: number;
+  firstCallMs: number;
+  secondCallMs: number | null;
+  /** With `window`: the monotonic clock in microseconds at the start of the require and at the end of the first call. */
+  windowUs: [number | null, number | null];
 }
 
-/** A clean environment for the children: no loader flags of this process, no logs from the bundle. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+export interface FunctionColdStart {
+  /** Medians of the in-child marks; loadMs and firstCallMs from the one-call children. */
+  nodeMs: number;
+  loadMs: number;
+  firstCallMs: number;
+  /** From the two-call children. */
+  secondCallMs: number;
+  /** firstCallMs - secondCallMs, both from the two-call children. */
+  firstCallExtraMs: number;
+  /** Median wall time of a child that requires the bundle and makes one call, spawn to exit. */
+  wallMs: number;
+  /** wallMs minus the bare node's median wall time: the cold start over bare node. */
+  overBareNodeMs: number;
+}
+
+export interface ColdStart {
+  runs: number;
+  /** Median wall time of `node -e ""`, spawn to exit. */
+  bareNode: { wallMs: number };
+  evaluate: FunctionColdStart;
+  cdsHooks: FunctionColdStart;
+}
+
+export interface ColdFunction {
+  bundle: string;
+  /** A fresh list of events for one child: the first call's, then the second's. */
+  events(): Promise<unknown[]>;
+}
+
+/** A clean environment for the children: no loader flags of this process, no logs from the bundles. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, POWERTOOLS_LOG_LEVEL: 'SILENT' };
   delete env.NODE_OPTIONS;
+  delete env.CDS_STATE_TABLE;
   return env;
 }
 
-function timeNode(args: string[], env: NodeJS.ProcessEnv): number {
-  const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (child.status !== 0 || child.stdout.length > 0 || child.stderr.length > 0) {
-    throw new Error(`cold-start child failed (exit ${String(child.status)}): ${child.stderr.toString().slice(0, 500)}`);
-  }
-  return ms;
+/**
+ * The child's script: `calls` handler calls on the events of BENCH_COLD_EVENTS, timings as JSON on
+ * stdout; with `window`, also the monotonic clock (microseconds, the clock of V8's CPU profiles) at
+ * the start of the require and at the end of the first call, for scripts/bench/profile.ts.
+ */
+export function childScript(bundle: string, calls: 1 | 2, window = false): string {
+  const clock = window ? 'Number(process.hrtime.bigint() / 1000n)' : 'null';
+  return [
+    `const started = performance.now();`,
+    `const events = JSON.parse(process.env.BENCH_COLD_EVENTS);`,
+    `const context = { awsRequestId: 'cold-start', functionName: 'cold-start', getRemainingTimeInMillis: () => 30000 };`,
+    `const w0 = ${clock};`,
+    `const t0 = performance.now();`,
+    `const { handler } = require(${JSON.stringify(bundle)});`,
+    `const t1 = performance.now();`,
+    `(async () => {`,
+    `  const first = await handler(events[0], context);`,
+    `  const t2 = performance.now();`,
+    `  const w1 = ${clock};`,
+    `  let second = first, t3 = t2;`,
+    `  if (${calls} > 1) { second = await handler(events[1], context); t3 = performance.now(); }`,
+    `  if (first.statusCode !== 200 || second.statusCode !== 200) {`,
+    `    process.stderr.write('answered ' + first.statusCode + ', ' + second.statusCode + ': ' + first.body.slice(0, 300));`,
+    `    process.exitCode = 3;`,
+    `  }`,
+    `  process.stdout.write(JSON.stringify({ nodeMs: started, loadMs: t1 - t0, firstCallMs: t2 - t1, secondCallMs: ${calls} > 1 ? t3 - t2 : null, windowUs: [w0, w1] }));`,
+    `})();`,
+  ].join('\n');
 }
 
-export function measureColdStart(bundlePath: string, event: unknown, runs: number): ColdStart {
-  const script = [
-    `const { handler } = require(${JSON.stringify(bundlePath)});`,
-    `const context = { awsRequestId: 'cold-start', functionName: 'evaluate', getRemainingTimeInMillis: () => 30000 };`,
-    `handler(${JSON.stringify(event)}, context).then((result) => { if (result.statusCode !== 200) process.exitCode = 3; });`,
-  ].join('\n');
-  const env = childEnv();
-  const bundle: number[] = [];
-  const bare: number[] = [];
-  timeNode(['-e', ''], env); // page in the node binary before anything is timed
-  for (let i = 0; i < runs; i++) {
-    // alternate which goes first, so neither always follows the other
-    if (i % 2 === 0) {
-      bundle.push(timeNode(['-e', script], env));
-      bare.push(timeNode(['-e', ''], env));
-    } else {
-      bare.push(timeNode(['-e', ''], env));
-      bundle.push(timeNode(['-e', script], env));
+/** The bare node: `node -e ""`, nothing timed inside. */
+const BARE_SCRIPT = '';
+
+export function runChild(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  nodeFlags: readonly string[] = [],
+): { wallMs: number; times: ColdChildTimes } {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [...nodeFlags, '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.status !== 0 || child.stderr.length > 0) {
+    throw new Error(`cold-start child failed (exit ${String(child.status)}): ${child.stderr.toString().slice(0, 500)}`);
+  }
+  const out = child.stdout.toString();
+  return { wallMs, times: (out === '' ? {} : JSON.parse(out)) as ColdChildTimes };
+}
+
+/**
+ * `runs` rounds; each runs, in an order that rotates from round to round: bare node, and for each
+ * function a one-call child and a two-call child.
+ */
+export async function measureColdStart(
+  functions: { evaluate: ColdFunction; cdsHooks: ColdFunction },
+  extraEnv: Record<string, string>,
+  runs: number,
+): Promise<ColdStart> {
+  type Kind = { name: string; script: string; fn?: ColdFunction; wall: number[]; times: ColdChildTimes[] };
+  const kinds: Kind[] = [{ name: 'bare', script: BARE_SCRIPT, wall: [], times: [] }];
+  for (const [name, fn] of Object.entries(functions)) {
+    for (const calls of [1, 2] as const)
+      kinds.push({ name: `${name}/${calls}`, script: childScript(fn.bundle, calls), fn, wall: [], times: [] });
+  }
+  const env = childEnv(extraEnv);
+  runChild(BARE_SCRIPT, env); // page in the node binary before anything is timed
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[(round + i) % kinds.length]!;
+      // Tokens are signed here, before the spawn: an EHR signs before it sends.
+      const childEnvWithEvents = kind.fn ? { ...env, BENCH_COLD_EVENTS: JSON.stringify(await kind.fn.events()) } : env;
+      const { wallMs, times } = runChild(kind.script, childEnvWithEvents);
+      kind.wall.push(wallMs);
+      kind.times.push(times);
     }
   }
-  return { bundleMs: median(bundle), bareNodeMs: median(bare) };
+  const byName = (name: string) => kinds.find((k) => k.name === name)!;
+  const bare = byName('bare');
+  const bareWall = median(bare.wall);
+  const med = (times: ColdChildTimes[], key: 'nodeMs' | 'loadMs' | 'firstCallMs' | 'secondCallMs') =>
+    round(median(times.map((t) => t[key] ?? Number.NaN)), 1);
+  const summary = (name: string): FunctionColdStart => {
+    const one = byName(`${name}/1`);
+    const two = byName(`${name}/2`).times;
+    const wallMs = median(one.wall);
+    return {
+      nodeMs: med(one.times, 'nodeMs'),
+      loadMs: med(one.times, 'loadMs'),
+      firstCallMs: med(one.times, 'firstCallMs'),
+      secondCallMs: med(two, 'secondCallMs'),
+      firstCallExtraMs: round(median(two.map((t) => t.firstCallMs - (t.secondCallMs ?? Number.NaN))), 1),
+      wallMs: round(wallMs, 1),
+      overBareNodeMs: round(wallMs - bareWall, 1),
+    };
+  };
+  return {
+    runs,
+    bareNode: { wallMs: round(bareWall, 1) },
+    evaluate: summary('evaluate'),
+    cdsHooks: summary('cdsHooks'),
+  };
 }
