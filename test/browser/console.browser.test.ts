@@ -1,114 +1,37 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import schema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
-import { inputsFromFacts, type FieldInput } from '../../console/src/form-values.js';
-import type { RuleCase } from '../../console/src/review-data.js';
-import { factForm, fieldId, fieldsOf, groupsOf, type FactField, type SchemaNode } from '../../console/src/schema-fields.js';
-import { evaluate, evaluateWithOutcomes, type PatientFacts } from '../../functions/core/index.js';
+import { describe, expect, it } from 'vitest';
+import { inputsFromFacts } from '../../console/src/form-values.js';
+import { fieldId } from '../../console/src/schema-fields.js';
+import { evaluate, type PatientFacts } from '../../functions/core/index.js';
 import { knowledgeBase } from '../../functions/core/knowledge-base.js';
-import { reviewData } from '../../scripts/build/console-data.js';
-import { launchChromium } from './chromium.js';
-import { answered, cardRuleIds, missingFacts, openCase, openCasesAndRead, openScenario } from './console-page.js';
-import { startConsole, type RunningConsole } from './console-server.js';
+import { answered, cardRuleIds, missingFacts, openCase, openScenario } from './console-page.js';
+import {
+  cardOf,
+  data,
+  fields,
+  groups,
+  nearestPair,
+  open,
+  PAGE_FILE,
+  ROOT,
+  rules,
+  servedUrl,
+  setField,
+  TABLET_PORTRAIT,
+  useConsole,
+} from './console-session.js';
 
 /**
  * The review console in Chromium, as a person uses it: served by `npm run console` and opened from
  * a file, cases opened from the catalogue, facts changed in labelled fields, cards and rationales
  * read off the page. Which rule, case or field each test works on is chosen from the rules' own
- * cases, never named here.
+ * cases, never named here. Every case of every rule, and the sample scenarios one after another,
+ * are console-cases.browser.test.ts, so that the two files run side by side.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const PAGE_FILE = path.join(ROOT, 'dist/console/index.html');
-const SCREENSHOTS = path.join(ROOT, 'test-output/console');
-const LAPTOP = { width: 1366, height: 900 };
-const TABLET_PORTRAIT = { width: 820, height: 1180 };
-
-const data = reviewData();
-const groups = groupsOf(factForm(schema as SchemaNode));
-const fields = fieldsOf(factForm(schema as SchemaNode));
-const rules = new Map(knowledgeBase.rules.map((rule) => [rule.name, rule]));
-
-let browser: Browser;
-let served: RunningConsole;
-
-beforeAll(async () => {
-  [browser, served] = await Promise.all([launchChromium(), startConsole()]);
-});
-
-afterAll(async () => {
-  served?.stop();
-  await browser?.close();
-});
-
-/** A new page at `url`, with the requests it makes and the errors it throws recorded. */
-async function open(url = served.url, options: { bypassCSP?: boolean; viewport?: typeof LAPTOP } = {}) {
-  const context = await browser.newContext({ viewport: options.viewport ?? LAPTOP, bypassCSP: options.bypassCSP ?? false });
-  const page = await context.newPage();
-  const requests: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (request) => requests.push(request.url()));
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(url);
-  await answered(page);
-  return { page, requests, errors, close: () => context.close() };
-}
-
-/** The form inputs of each field that differ between two sets of facts. */
-function differingFields(from: PatientFacts, to: PatientFacts): [FactField, FieldInput | undefined][] {
-  const a = inputsFromFacts(fields, from).inputs;
-  const b = inputsFromFacts(fields, to).inputs;
-  return fields
-    .filter((field) => JSON.stringify(a.get(field.path) ?? null) !== JSON.stringify(b.get(field.path) ?? null))
-    .map((field) => [field, b.get(field.path)]);
-}
-
-interface CasePair {
-  ruleId: string;
-  fires: RuleCase;
-  silent: RuleCase;
-  change: [FactField, FieldInput | undefined][];
-}
-
-/** Of the rules with a case that fires and a silent one, the pair fewest fields apart (and `accept`ed). */
-function nearestPair(accept: (pair: CasePair) => boolean = () => true): CasePair {
-  const pairs = Object.entries(data.cases).flatMap(([ruleId, cases]) =>
-    cases
-      .filter((c) => c.expect === 'fires')
-      .flatMap((fires) =>
-        cases
-          .filter((c) => c.expect === 'silent')
-          .map((silent) => ({ ruleId, fires, silent, change: differingFields(fires.facts, silent.facts) })),
-      ),
-  );
-  const accepted = pairs
-    .filter((pair) => pair.change.length > 0 && accept(pair))
-    .sort((a, b) => a.change.length - b.change.length);
-  expect(accepted.length, 'no pair of cases to test with').toBeGreaterThan(0);
-  return accepted[0]!;
-}
-
-/** Sets a field through the page, as a person does. */
-async function setField(page: Page, field: FactField, input: FieldInput | undefined): Promise<void> {
-  const control = page.locator(`#${fieldId(field.path)}`);
-  if (field.kind === 'list') {
-    const none = page.locator(`#${fieldId(field.path)}-none`);
-    if (input?.none) return none.check();
-    if (await none.isChecked()) await none.uncheck();
-  }
-  if (field.kind === 'choice' || field.kind === 'yes-no') await control.selectOption(input?.text ?? '');
-  else await control.fill(input?.text ?? '');
-}
-
-function cardOf(page: Page, ruleId: string) {
-  return page.locator(`article.card[data-rule-id="${ruleId}"]`);
-}
+useConsole();
 
 describe('the review console', () => {
   it('shows the knowledge base: id, version, status, digest and review dates', async () => {
@@ -202,33 +125,6 @@ describe('the review console', () => {
     await expect(page.locator('[role="status"]#answer-status').textContent()).resolves.toBe(summary);
     await close();
   });
-
-  it('comes out in the browser, on every case of every rule, as the case expects and as the core does in Node', async () => {
-    const { page, errors, close } = await open();
-    const mismatches: string[] = [];
-
-    for (const [ruleId, cases] of Object.entries(data.cases)) {
-      const answers = await openCasesAndRead(
-        page,
-        ruleId,
-        cases.map((c) => c.name),
-      );
-      for (const [i, c] of cases.entries()) {
-        const { verdict, cards: shown, missing } = answers[i]!;
-        const { result } = await evaluateWithOutcomes(c.facts);
-        if (!verdict.includes('as expected') || verdict.includes('not as expected'))
-          mismatches.push(`${ruleId} "${c.name}": ${verdict}`);
-        if (JSON.stringify(shown) !== JSON.stringify(result.findings.map((f) => f.ruleId)))
-          mismatches.push(`${ruleId} "${c.name}": cards ${shown.join(', ')}`);
-        if (JSON.stringify(missing) !== JSON.stringify(result.missingFacts.map((m) => m.fact)))
-          mismatches.push(`${ruleId} "${c.name}": missing facts ${missing.join(', ')}`);
-      }
-    }
-
-    expect(mismatches).toEqual([]);
-    expect(errors).toEqual([]);
-    await close();
-  }, 300_000);
 
   it('sends a group ticked "given, though nothing in it is known" as an empty section, as the core answers one', async () => {
     // The first group whose empty section the core answers otherwise than its absence (found, not named here).
@@ -375,7 +271,7 @@ describe('the review console', () => {
 
   it('passes axe-core’s WCAG 2.1 A and AA checks with a case loaded and every section unfolded', async () => {
     // axe is injected as an inline script, which the page's own policy rightly refuses.
-    const { page, close } = await open(served.url, { bypassCSP: true });
+    const { page, close } = await open(servedUrl(), { bypassCSP: true });
     const { ruleId, fires } = nearestPair();
     await openCase(page, ruleId, fires.name);
     // Unfolded, so that axe checks what the catalogue and the cards hide until asked, too.
@@ -397,7 +293,7 @@ describe('the review console', () => {
   });
 
   it('reads on a tablet held upright without scrolling sideways', async () => {
-    const { page, close } = await open(served.url, { viewport: TABLET_PORTRAIT });
+    const { page, close } = await open(servedUrl(), { viewport: TABLET_PORTRAIT });
     const { ruleId, fires } = nearestPair();
     await openCase(page, ruleId, fires.name);
 
@@ -424,33 +320,7 @@ describe('the review console', () => {
     const { page, requests, close } = await open();
     await openScenario(page, data.scenarios[0]!.name);
 
-    for (const url of requests) expect(url.startsWith(served.url), url).toBe(true);
+    for (const url of requests) expect(url.startsWith(servedUrl()), url).toBe(true);
     await close();
-  });
-
-  describe('sample scenarios, one after another in one page, as a person goes through them', () => {
-    let shared: Awaited<ReturnType<typeof open>>;
-    beforeAll(async () => {
-      shared = await open();
-      mkdirSync(SCREENSHOTS, { recursive: true });
-    });
-    afterAll(() => shared?.close());
-
-    it.each(data.scenarios.map((s) => [s.name, s] as const))(
-      'shows the sample scenario %s as the core answers it, and saves a screenshot',
-      async (name, scenario) => {
-        const { page, errors } = shared;
-        errors.length = 0;
-        await openScenario(page, name);
-        const file = path.join(SCREENSHOTS, `${name}.png`);
-
-        await page.screenshot({ path: file });
-
-        const { findings } = await evaluate(scenario.facts);
-        await expect(cardRuleIds(page)).resolves.toEqual(findings.map((f) => f.ruleId));
-        expect(statSync(file).size).toBeGreaterThan(10_000);
-        expect(errors).toEqual([]);
-      },
-    );
   });
 });

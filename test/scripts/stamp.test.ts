@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PACKAGE_STAMP, packageIsCurrent } from '../../scripts/build/package.js';
 import { BUILD_STAMP, buildIsCurrent, sourcesDigest, stampMatches, writeStamp } from '../../scripts/build/stamp.js';
 
 /**
@@ -84,5 +85,20 @@ describe('build stamps', () => {
 
     expect(missing).toBe(false);
     expect(stampMatches(root, BUILD_STAMP, digest)).toBe(false);
+  });
+
+  it('reuses a package only while both it and the build it packaged are of the sources as they are now', () => {
+    repository({ 'rules/a.json': '{}', 'serverless.yml': 'service: x' });
+    const digest = sourcesDigest(root);
+    writeStamp(root, PACKAGE_STAMP, digest);
+
+    const withoutBuild = packageIsCurrent(root);
+    writeStamp(root, BUILD_STAMP, digest);
+    const both = packageIsCurrent(root);
+    write('serverless.yml', 'service: y');
+
+    expect(withoutBuild).toBe(false);
+    expect(both).toBe(true);
+    expect(packageIsCurrent(root)).toBe(false);
   });
 });

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { packageNow } from '../../scripts/build/package.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -16,13 +15,12 @@ export interface CfnTemplate {
 }
 
 /**
- * Runs `serverless package` offline on the bundles of dist/, as CI does, then returns the
- * CloudFormation template it wrote. The project's setup has made sure dist/ is current
- * (vitest.package.config.ts). HOME points at a temporary folder because the framework writes under it.
+ * Runs `serverless package` offline on the bundles of dist/ (scripts/build/package.ts: the package
+ * CI ships, stamped so that CI reuses it), then returns the CloudFormation template it wrote. The
+ * project's setup has made sure dist/ is current (vitest.package.config.ts).
  */
 export function packageService(): CfnTemplate {
-  const env = { ...process.env, HOME: mkdtempSync(path.join(tmpdir(), 'sls-home-')) };
-  execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package'], { cwd: ROOT, env, stdio: 'pipe' });
+  packageNow(ROOT);
   return JSON.parse(
     readFileSync(path.join(ROOT, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),
   ) as CfnTemplate;
