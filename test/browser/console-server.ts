@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { scriptCommand } from '../support/npm-script.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -8,9 +9,13 @@ export interface RunningConsole {
   stop(): void;
 }
 
-/** `npm run console -- --port 0`, as a person runs it, and the URL it prints. */
-export function startConsole(): Promise<RunningConsole> {
-  const child = spawn('npm', ['run', 'console', '--', '--port', '0'], {
+/**
+ * `npm run console -- --port 0`, as a person runs it, when `viaNpm`; else what that runs, without
+ * npm and tsx's CLI in front (test/support/npm-script.ts). And the URL it prints.
+ */
+export function startConsole({ viaNpm = false } = {}): Promise<RunningConsole> {
+  const [command, args] = viaNpm ? ['npm', ['run', 'console', '--', '--port', '0']] : scriptCommand('console', ['--port', '0']);
+  const child = spawn(command, args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,7 @@ import { answered } from './console-page.js';
 import { startConsole, type RunningConsole } from './console-server.js';
 
 /**
- * What the review console's browser files share: one Chromium and one `npm run console` per file
+ * What the review console's browser files share: one Chromium and one console server per file
  * (started by `useConsole()` in its hooks), pages opened on it with their requests and errors
  * recorded, and the pairs of cases and fields the tests work on, chosen from the rules' own cases.
  */
@@ -32,10 +32,13 @@ export const rules = new Map(knowledgeBase.rules.map((rule) => [rule.name, rule]
 let browser: Browser;
 let served: RunningConsole;
 
-/** Starts Chromium and the console before the file's tests, and stops them after. */
-export function useConsole(): void {
+/**
+ * Starts Chromium and the console before the file's tests, and stops them after: through `npm run
+ * console` in one file (`viaNpm`), and what that runs, without npm, in the others.
+ */
+export function useConsole({ viaNpm = false } = {}): void {
   beforeAll(async () => {
-    [browser, served] = await Promise.all([launchChromium(), startConsole()]);
+    [browser, served] = await Promise.all([launchChromium(), startConsole({ viaNpm })]);
   });
   afterAll(async () => {
     served?.stop();

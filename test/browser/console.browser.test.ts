@@ -31,7 +31,7 @@ import {
  * are console-cases.browser.test.ts, so that the two files run side by side.
  */
 
-useConsole();
+useConsole({ viaNpm: true });
 
 describe('the review console', () => {
   it('shows the knowledge base: id, version, status, digest and review dates', async () => {

@@ -153,7 +153,8 @@ function expect_(expected: Map<string, Tally>, card: Card, by: Partial<Omit<Tall
 /** The answer of another Node process loading the same function with the same settings (a second container). */
 function inSecondProcess(event: CdsEvent): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'test/support/cds-hooks-process.ts')], {
+    // tsx's loader in this Node, not tsx's CLI: that would be a second process in front of it.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/cds-hooks-process.ts')], {
       cwd: ROOT,
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -10,6 +10,7 @@ import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
 import { silenceReportOf } from '../../scripts/knowledge-base/silence.js';
 import { failingCases } from '../support/rule-cases.js';
 import { copyOfRules, removeRuleCopies } from '../support/rule-folders.js';
+import { scriptCommand } from '../support/npm-script.js';
 
 /**
  * The walk-through of docs/writing-rules.md, run step by step as an author would, so that the guide
@@ -63,9 +64,9 @@ const execFileAsync = promisify(execFile);
 
 /** `npm run generate` on a copy: its exit status and what it printed on stderr. */
 async function generate(dir: string): Promise<{ status: number; stderr: string }> {
-  const args = [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate.ts', '--rules', dir];
+  const [command, args] = scriptCommand('generate', ['--rules', dir, '--out', path.join(path.dirname(dir), 'out')]);
   try {
-    const { stderr } = await execFileAsync(process.execPath, [...args, '--out', path.join(path.dirname(dir), 'out')], {
+    const { stderr } = await execFileAsync(command, args, {
       cwd: ROOT,
     });
     return { status: 0, stderr };

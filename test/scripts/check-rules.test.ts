@@ -6,6 +6,7 @@ import { RULES_DIR } from '../../scripts/knowledge-base/rule-files.js';
 import { copyOfRules, removeRuleCopies } from '../support/rule-folders.js';
 import { checkRuleFiles } from '../../scripts/knowledge-base/check-rules.js';
 import { formatProblem, RuleFilesInvalidError } from '../../scripts/knowledge-base/problems.js';
+import { scriptCommand } from '../support/npm-script.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -439,11 +440,7 @@ describe('rule-file checks', () => {
     });
     const out = path.join(path.dirname(dir), 'generated');
 
-    const run = spawnSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate.ts', '--rules', dir, '--out', out],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
+    const run = spawnSync(...scriptCommand('generate', ['--rules', dir, '--out', out]), { cwd: ROOT, encoding: 'utf8' });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/rules\/fixture-symptoms\.json at .*: unknown fact path "patients\.symptoms"/);

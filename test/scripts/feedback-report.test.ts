@@ -7,6 +7,7 @@ import { cardRecorder } from '../../functions/adapters/state/card-records.js';
 import type { FeedbackReport } from '../../functions/adapters/state/feedback-report.js';
 import { stateTable } from '../../functions/adapters/state/state-table.js';
 import { useLocalDynamo } from '../support/local-dynamo.js';
+import { scriptCommand } from '../support/npm-script.js';
 
 /**
  * `npm run feedback-report` as the committee runs it, against a local DynamoDB (dynalite) on
@@ -18,13 +19,20 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 const localDynamo = useLocalDynamo();
 
-/** The report's command line with `args`, in an environment with `env` (the local table's by default). */
-async function report(args: string[], env: Record<string, string> = localDynamo().env) {
+/**
+ * The report's command line with `args`, in an environment with `env` (the local table's by
+ * default): `npm run feedback-report` when `viaNpm`, as the committee runs it, else what that runs,
+ * without npm in front (test/support/npm-script.ts).
+ */
+async function report(args: string[], env: Record<string, string> = localDynamo().env, viaNpm = false) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'CDS_STATE_TABLE'),
   );
+  const [command, commandArgs] = viaNpm
+    ? ['npm', ['run', '--silent', 'feedback-report', '--', ...args]]
+    : scriptCommand('feedback-report', args);
   try {
-    const { stdout, stderr } = await run('npm', ['run', '--silent', 'feedback-report', '--', ...args], {
+    const { stdout, stderr } = await run(command, commandArgs, {
       cwd: ROOT,
       env: { ...clean, ...env },
     });
@@ -87,7 +95,7 @@ beforeAll(async () => {
 
 describe('npm run feedback-report', () => {
   it('prints, with --json, one object with the counts per rule and knowledge-base version', async () => {
-    const { code, stdout } = await report(['--since', '2026-03-01', '--until', '2026-03-31', '--json']);
+    const { code, stdout } = await report(['--since', '2026-03-01', '--until', '2026-03-31', '--json'], localDynamo().env, true);
 
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout) as FeedbackReport;

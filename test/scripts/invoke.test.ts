@@ -4,16 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { functionFor } from '../../scripts/lambda-functions.js';
 import { LOCAL_EHR_FHIR_SERVER } from '../../scripts/local-ehr.js';
 import { eventNames, loadEvent } from '../support/events.js';
+import { scriptCommand } from '../support/npm-script.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Runs `npm run invoke -- <event>` exactly as a user (or a vignette runner) would. */
+const options = { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' } } as const;
+
+/** Runs `npm run invoke -- <event>` exactly as a user (or a vignette runner) would: npm, preinvoke's generate, tsx. */
 function npmInvoke(event: string) {
-  return spawnSync('npm', ['run', 'invoke', '--', event], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' },
-  });
+  return spawnSync('npm', ['run', 'invoke', '--', event], options);
+}
+
+/** Runs what `npm run invoke -- <event>` runs, without npm and its generate in front (test/support/npm-script.ts). */
+function invoke(event: string) {
+  const [command, args] = scriptCommand('invoke', [event]);
+  return spawnSync(command, args, options);
 }
 
 describe('npm run invoke', () => {
@@ -29,14 +34,14 @@ describe('npm run invoke', () => {
   });
 
   it('exits 0 with the 4xx result for an invalid body', () => {
-    const run = npmInvoke('events/evaluate.invalid-misspelt-field.json');
+    const run = invoke('events/evaluate.invalid-misspelt-field.json');
 
     expect(run.status).toBe(0);
     expect((JSON.parse(run.stdout) as { statusCode: number }).statusCode).toBe(400);
   });
 
   it('exits 2 with a message on stderr when the event cannot be read', () => {
-    const run = npmInvoke('events/no-such-event.json');
+    const run = invoke('events/no-such-event.json');
 
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
@@ -44,7 +49,7 @@ describe('npm run invoke', () => {
   });
 
   it('runs a CDS Hooks event with JWT verification on, signed by a stand-in EHR', () => {
-    const run = npmInvoke('events/cds-hooks.order-sign-fip1l1-pdgfra.json');
+    const run = invoke('events/cds-hooks.order-sign-fip1l1-pdgfra.json');
 
     expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout) as { statusCode: number; body: string };
@@ -53,7 +58,7 @@ describe('npm run invoke', () => {
   });
 
   it('answers the event without prefetch with 412, after trying the stand-in EHR FHIR server', () => {
-    const run = npmInvoke('events/cds-hooks.order-sign-missing-prefetch.json');
+    const run = invoke('events/cds-hooks.order-sign-missing-prefetch.json');
 
     expect((JSON.parse(run.stdout) as { statusCode: number }).statusCode).toBe(412);
     expect(run.stderr).toContain('"reasons":{"patient":"network"');
@@ -69,7 +74,7 @@ describe('npm run invoke', () => {
   });
 
   it('answers the forged-token event with 401, since verification stays on', () => {
-    expect((JSON.parse(npmInvoke('events/cds-hooks.order-sign-bad-jwt.json').stdout) as { statusCode: number }).statusCode).toBe(
+    expect((JSON.parse(invoke('events/cds-hooks.order-sign-bad-jwt.json').stdout) as { statusCode: number }).statusCode).toBe(
       401,
     );
   });

@@ -7,6 +7,7 @@ import { readCaseFiles } from '../../scripts/knowledge-base/check-cases.js';
 import { checkRuleFiles } from '../../scripts/knowledge-base/check-rules.js';
 import { silenceProblems, silenceReportOf, type SilenceChange } from '../../scripts/knowledge-base/silence.js';
 import { copyOfRules, removeRuleCopies } from '../support/rule-folders.js';
+import { scriptCommand } from '../support/npm-script.js';
 
 /**
  * What keeps a safety rule silent (scripts/knowledge-base/silence.ts), on copies of the fixture
@@ -35,18 +36,10 @@ const changesOf = (report: Map<string, SilenceChange[]>, ruleId: string) =>
   (report.get(ruleId) ?? []).map((c) => `${c.fact} ${c.change}: ${c.outcome}`);
 
 function generate(dir: string) {
-  return spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
-      'scripts/generate.ts',
-      '--rules',
-      dir,
-      '--out',
-      path.join(path.dirname(dir), 'generated'),
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  return spawnSync(...scriptCommand('generate', ['--rules', dir, '--out', path.join(path.dirname(dir), 'generated')]), {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 }
 
 describe('what keeps a safety rule silent', () => {
