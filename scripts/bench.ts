@@ -347,7 +347,10 @@ const fmt = (n: number, decimals = 1) =>
 function coldTable(report: ColdReport): string {
   const { coldStart: c, targets: t } = report;
   const row = (label: string, a: number, b: number) => `    ${label.padEnd(50)}${fmt(a).padStart(10)}${fmt(b).padStart(11)}`;
-  const both = (label: string, key: keyof ColdStart['evaluate']) => row(label, c.evaluate[key], c.cdsHooks[key]);
+  const both = (label: string, key: Exclude<keyof ColdStart['evaluate'], 'withCodeCache'>) =>
+    row(label, c.evaluate[key], c.cdsHooks[key]);
+  const cached = (label: string, key: 'loadMs' | 'firstCallMs' | 'overBareNodeMs') =>
+    row(label, c.evaluate.withCodeCache[key], c.cdsHooks.withCodeCache[key]);
   const figure = (x: Target) => {
     if (x.figure === null) return 'not measured (--only cold)';
     if (x.unit === 'ms') return `+${fmt(x.figure)} ms`;
@@ -369,6 +372,10 @@ function coldTable(report: ColdReport): string {
     both('wall, spawn to exit: require + first call', 'wallMs'),
     row('wall, spawn to exit: bare node -e ""', c.bareNode.wallMs, c.bareNode.wallMs),
     both('over bare node: load + first call (wall)', 'overBareNodeMs'),
+    `  not shipped: with a V8 code cache of this same Node (vm.Script cachedData; ${c.evaluate.withCodeCache.rejected + c.cdsHooks.withCodeCache.rejected} refused)`,
+    cached('load, compiled with the code cache', 'loadMs'),
+    cached('first call', 'firstCallMs'),
+    cached('over bare node: load + first call (wall)', 'overBareNodeMs'),
     '',
     '  TARGETS (issue 20), from this run',
     targetRow('/evaluate: load + first call over bare node', t.evaluateColdStartMs),
