@@ -347,7 +347,10 @@ const fmt = (n: number, decimals = 1) =>
 function coldTable(report: ColdReport): string {
   const { coldStart: c, targets: t } = report;
   const row = (label: string, a: number, b: number) => `    ${label.padEnd(50)}${fmt(a).padStart(10)}${fmt(b).padStart(11)}`;
-  const both = (label: string, key: keyof ColdStart['evaluate']) => row(label, c.evaluate[key], c.cdsHooks[key]);
+  const both = (label: string, key: Exclude<keyof ColdStart['evaluate'], 'withCodeCache'>) =>
+    row(label, c.evaluate[key], c.cdsHooks[key]);
+  const cached = (label: string, key: 'loadMs' | 'firstCallMs' | 'overBareNodeMs') =>
+    row(label, c.evaluate.withCodeCache[key], c.cdsHooks.withCodeCache[key]);
   const figure = (x: Target) => {
     if (x.figure === null) return 'not measured (--only cold)';
     if (x.unit === 'ms') return `+${fmt(x.figure)} ms`;
@@ -369,6 +372,10 @@ function coldTable(report: ColdReport): string {
     both('wall, spawn to exit: require + first call', 'wallMs'),
     row('wall, spawn to exit: bare node -e ""', c.bareNode.wallMs, c.bareNode.wallMs),
     both('over bare node: load + first call (wall)', 'overBareNodeMs'),
+    `  not shipped: with a V8 code cache of this same Node (vm.Script cachedData; ${c.evaluate.withCodeCache.rejected + c.cdsHooks.withCodeCache.rejected} refused)`,
+    cached('load, compiled with the code cache', 'loadMs'),
+    cached('first call', 'firstCallMs'),
+    cached('over bare node: load + first call (wall)', 'overBareNodeMs'),
     '',
     '  TARGETS (issue 20), from this run',
     targetRow('/evaluate: load + first call over bare node', t.evaluateColdStartMs),
@@ -412,6 +419,7 @@ function table(report: Report, notes: Notes): string {
     `    evaluate / reference, p50             ${fmt(r.evaluateOverReference!, 0)}x`,
     `    cdsOrderSign / handler, p50           ${fmt(r.cdsOrderSignOverHandler!, 1)}x`,
     `    cdsOrderSign / es384Verify, p50       ${fmt(r.cdsOrderSignOverEs384!, 2)}x`,
+    `    evaluate / es384Verify, p50           ${fmt(r.evaluateOverEs384!, 2)}x  (the rules alone, on the mix)`,
     `    recordCards / jwtCheck, p50           ${fmt(r.recordCardsOverJwtCheck!, 2)}x`,
     `    report, year of 2M / of 2k cards      ${fmt(r.feedbackReportHospitalOverLight!, 2)}x`,
     `    report, year / one day                ${fmt(r.feedbackReportYearOverDay!, 1)}x`,
@@ -603,6 +611,7 @@ async function measure(
       evaluateOverReference: round(evaluateSummary.p50Us / referenceSummary.p50Us, 0),
       cdsOrderSignOverHandler: round(cdsSummary.p50Us / handlerSummary.p50Us, 1),
       cdsOrderSignOverEs384,
+      evaluateOverEs384: round(evaluateSummary.p50Us / es384Summary.p50Us, 2),
       recordCardsOverJwtCheck: round(recordSummary.p50Us / jwtSummary.p50Us, 2),
       feedbackReportHospitalOverLight: round(feedbackReport.yearMs / feedbackReport.lightYearMs, 2),
       feedbackReportYearOverDay: round(feedbackReport.yearMs / feedbackReport.dayMs, 1),

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { median, round } from './stats.js';
 
 /**
@@ -20,6 +23,13 @@ import { median, round } from './stats.js';
  * bundle and make ONE call, against bare `node -e ""`, medians of alternated runs. Children that
  * make two calls (for secondCallMs) run beside them and are not wall-timed into the headline.
  * Every round runs each kind of child once, in a rotating order, so they share the machine's state.
+ *
+ * What a V8 code cache would buy is measured beside it, not shipped: children that compile the
+ * bundle through vm.Script with the cached data of an earlier child of the same Node (made after
+ * two calls, so it holds the functions those calls compiled lazily too). V8 accepts such a cache
+ * only from the very same V8 version and flags, and the Lambda runtime's Node is not the Node that
+ * builds the package, so on Lambda's managed runtime it would be rejected and the bundle compiled
+ * as now; the figure says what pinning the two together would be worth.
  */
 
 export interface ColdChildTimes {
@@ -27,8 +37,19 @@ export interface ColdChildTimes {
   loadMs: number;
   firstCallMs: number;
   secondCallMs: number | null;
+  /** Children with a code cache: whether V8 refused it. */
+  rejected?: boolean;
   /** With `window`: the monotonic clock in microseconds at the start of the require and at the end of the first call. */
   windowUs: [number | null, number | null];
+}
+
+/** A one-call child that compiled the bundle with a V8 code cache (medians). */
+export interface CodeCacheColdStart {
+  loadMs: number;
+  firstCallMs: number;
+  overBareNodeMs: number;
+  /** How many of the children's caches V8 refused (0 when the cache is of this Node). */
+  rejected: number;
 }
 
 export interface FunctionColdStart {
@@ -44,6 +65,7 @@ export interface FunctionColdStart {
   wallMs: number;
   /** wallMs minus the bare node's median wall time: the cold start over bare node. */
   overBareNodeMs: number;
+  withCodeCache: CodeCacheColdStart;
 }
 
 export interface ColdStart {
@@ -98,6 +120,39 @@ export function childScript(bundle: string, calls: 1 | 2, window = false): strin
   ].join('\n');
 }
 
+/**
+ * A child that compiles the bundle itself, through vm.Script, as CommonJS would (Module.wrap):
+ * 'make' runs two calls, then writes the script's cached data to `cacheFile`; 'use' compiles with
+ * that cache and makes one call, timed as childScript times its own.
+ */
+export function codeCacheScript(bundle: string, cacheFile: string, mode: 'make' | 'use'): string {
+  return [
+    `const started = performance.now();`,
+    `const events = JSON.parse(process.env.BENCH_COLD_EVENTS);`,
+    `const context = { awsRequestId: 'cold-start', functionName: 'cold-start', getRemainingTimeInMillis: () => 30000 };`,
+    `const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path'), { wrap } = require('node:module');`,
+    `const bundle = ${JSON.stringify(bundle)};`,
+    `const t0 = performance.now();`,
+    `const script = new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), {`,
+    `  filename: bundle,`,
+    `  ${mode === 'use' ? `cachedData: fs.readFileSync(${JSON.stringify(cacheFile)}),` : ''}`,
+    `});`,
+    `const m = { exports: {} };`,
+    `script.runInThisContext()(m.exports, require, m, bundle, path.dirname(bundle));`,
+    `const { handler } = m.exports;`,
+    `const t1 = performance.now();`,
+    `(async () => {`,
+    `  const first = await handler(events[0], context);`,
+    `  const t2 = performance.now();`,
+    `  if (first.statusCode !== 200) { process.stderr.write('answered ' + first.statusCode); process.exitCode = 3; }`,
+    ...(mode === 'make'
+      ? [`  await handler(events[1], context);`, `  fs.writeFileSync(${JSON.stringify(cacheFile)}, script.createCachedData());`]
+      : []),
+    `  process.stdout.write(JSON.stringify({ nodeMs: started, loadMs: t1 - t0, firstCallMs: t2 - t1, secondCallMs: null, rejected: script.cachedDataRejected === true, windowUs: [null, null] }));`,
+    `})();`,
+  ].join('\n');
+}
+
 /** The bare node: `node -e ""`, nothing timed inside. */
 const BARE_SCRIPT = '';
 
@@ -127,11 +182,15 @@ export async function measureColdStart(
 ): Promise<ColdStart> {
   type Kind = { name: string; script: string; fn?: ColdFunction; wall: number[]; times: ColdChildTimes[] };
   const kinds: Kind[] = [{ name: 'bare', script: BARE_SCRIPT, wall: [], times: [] }];
+  const env = childEnv(extraEnv);
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'bench-code-cache-'));
   for (const [name, fn] of Object.entries(functions)) {
     for (const calls of [1, 2] as const)
       kinds.push({ name: `${name}/${calls}`, script: childScript(fn.bundle, calls), fn, wall: [], times: [] });
+    const cacheFile = path.join(cacheDir, `${name}.cache`);
+    runChild(codeCacheScript(fn.bundle, cacheFile, 'make'), { ...env, BENCH_COLD_EVENTS: JSON.stringify(await fn.events()) });
+    kinds.push({ name: `${name}/cache`, script: codeCacheScript(fn.bundle, cacheFile, 'use'), fn, wall: [], times: [] });
   }
-  const env = childEnv(extraEnv);
   runChild(BARE_SCRIPT, env); // page in the node binary before anything is timed
   for (let round = 0; round < runs; round++) {
     for (let i = 0; i < kinds.length; i++) {
@@ -143,6 +202,7 @@ export async function measureColdStart(
       kind.times.push(times);
     }
   }
+  rmSync(cacheDir, { recursive: true, force: true });
   const byName = (name: string) => kinds.find((k) => k.name === name)!;
   const bare = byName('bare');
   const bareWall = median(bare.wall);
@@ -152,6 +212,7 @@ export async function measureColdStart(
     const one = byName(`${name}/1`);
     const two = byName(`${name}/2`).times;
     const wallMs = median(one.wall);
+    const cached = byName(`${name}/cache`);
     return {
       nodeMs: med(one.times, 'nodeMs'),
       loadMs: med(one.times, 'loadMs'),
@@ -160,6 +221,12 @@ export async function measureColdStart(
       firstCallExtraMs: round(median(two.map((t) => t.firstCallMs - (t.secondCallMs ?? Number.NaN))), 1),
       wallMs: round(wallMs, 1),
       overBareNodeMs: round(wallMs - bareWall, 1),
+      withCodeCache: {
+        loadMs: med(cached.times, 'loadMs'),
+        firstCallMs: med(cached.times, 'firstCallMs'),
+        overBareNodeMs: round(median(cached.wall) - bareWall, 1),
+        rejected: cached.times.filter((t) => t.rejected === true).length,
+      },
     };
   };
   return {

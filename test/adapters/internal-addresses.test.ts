@@ -1,10 +1,30 @@
+import { isIP } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   INTERNAL_IPV4_RANGES,
   INTERNAL_IPV6_RANGES,
+  ipFamilyOf,
   isInternalAddress,
   isLoopbackAddress,
 } from '../../functions/adapters/internal-addresses.js';
+
+describe('ipFamilyOf', () => {
+  it("answers as node's isIP for addresses, names and any text", () => {
+    const text = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.ipV4Extended(),
+      fc.domain(),
+      fc.string(),
+      fc.constantFrom('::', '::1', '::ffff:10.0.0.1', '64:ff9b::10.0.0.1', 'fe80::1%eth0', '[::1]', '1.2.3', ''),
+    );
+    fc.assert(
+      fc.property(text, (t) => ipFamilyOf(t) === isIP(t)),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('isInternalAddress', () => {
   it.each([...INTERNAL_IPV4_RANGES, ...INTERNAL_IPV6_RANGES])('counts %s/%i (%s) as internal', (address) => {

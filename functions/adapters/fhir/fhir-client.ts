@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { IncomingMessage } from 'node:http';
-import { isIP, type LookupFunction } from 'node:net';
-import { isInternalAddress, isLoopbackAddress } from '../internal-addresses.js';
+import type { LookupFunction } from 'node:net';
+import { ipFamilyOf, isInternalAddress, isLoopbackAddress } from '../internal-addresses.js';
 import { ipLiteralOf, type FhirServer } from './fhir-server.js';
 
 /**
@@ -57,7 +57,7 @@ function guardedLookup(resolve: LookupFunction, allowed: (address: string) => bo
   return function guardedLookup(hostname, options, callback) {
     resolve(hostname, { ...options, all: true }, (error, answer) => {
       if (error) return callback(error, '');
-      const addresses: LookupAddress[] = Array.isArray(answer) ? answer : [{ address: answer, family: isIP(answer) }];
+      const addresses: LookupAddress[] = Array.isArray(answer) ? answer : [{ address: answer, family: ipFamilyOf(answer) }];
       if (addresses.length === 0) return callback(new FhirReadFailed('network'), '');
       if (!addresses.every(({ address }) => allowed(address))) return callback(new FhirReadFailed('address-refused'), '');
       if (options.all) return callback(null, addresses);

@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import { isInternalAddress } from '../internal-addresses.js';
+import { ipFamilyOf, isInternalAddress } from '../internal-addresses.js';
 import { isLoopbackHost } from '../loopback.js';
 
 /**
@@ -24,7 +23,7 @@ export type FhirServerOf = { ok: true; server: FhirServer } | { ok: false; probl
 /** The host of a URL as an IP address, brackets of IPv6 removed; undefined for a name. */
 export function ipLiteralOf(hostname: string): string | undefined {
   const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
-  return isIP(bare) === 0 ? undefined : bare;
+  return ipFamilyOf(bare) === 0 ? undefined : bare;
 }
 
 /**

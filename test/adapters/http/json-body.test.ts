@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonBody, jsonDepth } from '../../../functions/adapters/http/json-body.js';
+import {
+  jsonBody,
+  jsonDepth,
+  jsonDepthByCharacters,
+  jsonDepthByPasses,
+  PASSES_BELOW_CHARACTERS,
+} from '../../../functions/adapters/http/json-body.js';
 import { HttpError } from '../../../functions/adapters/http/errors.js';
 import type { JsonEvent } from '../../../functions/adapters/http/http-event.js';
 import { httpApiEvent } from '../../support/events.js';
@@ -21,8 +28,31 @@ describe('jsonDepth', () => {
     ['{"a":[1,{"b":2}]}', 3],
     ['"[[[[["', 0],
     ['{"a":"}}}{{{\\"[["}', 1],
+    ['"[[\\', 0],
+    ['["a\\\\"[]]', 2],
   ])('measures %s as %i', (text, depth) => {
     expect(jsonDepth(text)).toBe(depth);
+  });
+
+  it('reads long texts a character at a time and short ones by passes, with the same answer', () => {
+    const deepString = `"${'['.repeat(PASSES_BELOW_CHARACTERS)}"`;
+    const long = `{"a":${deepString},"b":[[[1]]]}`;
+    expect(long.length).toBeGreaterThanOrEqual(PASSES_BELOW_CHARACTERS);
+    expect(jsonDepth(long)).toBe(4);
+    expect(jsonDepthByPasses(long)).toBe(4);
+    expect(jsonDepth('['.repeat(PASSES_BELOW_CHARACTERS))).toBe(PASSES_BELOW_CHARACTERS);
+  });
+
+  it('measures by passes as by characters, on JSON and on any text', () => {
+    const text = fc.oneof(
+      fc.json({ depthSize: 'large' }),
+      fc.string({ unit: fc.constantFrom('"', '\\', '[', ']', '{', '}', 'a', ',', ':') }),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(text, (t) => jsonDepthByPasses(t) === jsonDepthByCharacters(t)),
+      { numRuns: 3000 },
+    );
   });
 });
 
