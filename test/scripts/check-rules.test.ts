@@ -450,7 +450,9 @@ describe('rule-file checks', () => {
     const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
       .scripts;
 
-    expect(scripts.pretest).toMatch(/^npm run generate/);
+    // The format check runs beside the chain that generates, then builds and type-checks.
+    expect(scripts.pretest).toMatch(/^run-p .*\bpretest:checks\b/);
+    expect(scripts['pretest:checks']).toMatch(/^npm run generate && run-p .*\bbuild:dist\b/);
     expect(scripts.prebuild).toBe('npm run generate');
     expect(
       execFileSync('git', ['check-ignore', 'functions/core/generated/knowledge-base.json'], {
