@@ -60,6 +60,8 @@ describe('the review console', () => {
     const { page, errors, close } = await open();
 
     await openCase(page, ruleId, fires.name);
+    // The page scrolls to the facts and the answer, the section a case fills in.
+    await page.waitForFunction(() => Math.abs(document.getElementById('try')!.getBoundingClientRect().top) <= 1);
 
     const card = cardOf(page, ruleId);
     await expect(card.locator('h4').textContent()).resolves.toBe(rules.get(ruleId)!.event.params.summary);
