@@ -59,9 +59,8 @@ export function spellingsOf(member: ValueSetMember): string[] {
 
 /**
  * Each member of a set with its spellings as words, worked out on the set's first look-up rather
- * than on every one, where each look-up split every spelling of the set again (5% of the
- * instructions a fresh /evaluate process spends on its first twelve calls, measured with
- * callgrind). Value sets are the knowledge base's, never changed once loaded.
+ * than on every one, where each look-up split every spelling of the set again. Value sets are the
+ * knowledge base's, never changed once loaded.
  */
 const spellingWords = new WeakMap<ValueSet, readonly { member: ValueSetMember; runs: string[][] }[]>();
 

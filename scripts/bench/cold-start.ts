@@ -90,20 +90,45 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
+/** How a child loads the bundle: require(), or compiled through vm.Script with a V8 code cache. */
+export interface ChildOptions {
+  calls: 1 | 2;
+  /** Also print the monotonic clock at the start of the require and at the end of the first call. */
+  window?: boolean;
+  /** 'make': write the script's cached data to `file` after the calls; 'use': compile with it. */
+  codeCache?: { file: string; mode: 'make' | 'use' };
+}
+
 /**
  * The child's script: `calls` handler calls on the events of BENCH_COLD_EVENTS, timings as JSON on
  * stdout; with `window`, also the monotonic clock (microseconds, the clock of V8's CPU profiles) at
- * the start of the require and at the end of the first call, for scripts/bench/profile.ts.
+ * the start of the require and at the end of the first call, for scripts/bench/profile.ts. With
+ * `codeCache`, the bundle is compiled as CommonJS would compile it (Module.wrap) but through
+ * vm.Script, whose cached data is written after the calls ('make', after two calls, so that it
+ * holds the functions they compiled lazily too) or read before compiling ('use').
  */
-export function childScript(bundle: string, calls: 1 | 2, window = false): string {
+export function childScript(bundle: string, { calls, window = false, codeCache }: ChildOptions): string {
   const clock = window ? 'Number(process.hrtime.bigint() / 1000n)' : 'null';
+  const cacheFile = JSON.stringify(codeCache?.file);
+  const load = codeCache
+    ? [
+        `const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path'), { wrap } = require('node:module');`,
+        `const script = new vm.Script(wrap(fs.readFileSync(${JSON.stringify(bundle)}, 'utf8')), {`,
+        `  filename: ${JSON.stringify(bundle)},`,
+        codeCache.mode === 'use' ? `  cachedData: fs.readFileSync(${cacheFile}),` : '',
+        `});`,
+        `const m = { exports: {} };`,
+        `script.runInThisContext()(m.exports, require, m, ${JSON.stringify(bundle)}, path.dirname(${JSON.stringify(bundle)}));`,
+        `const { handler } = m.exports;`,
+      ]
+    : [`const script = undefined;`, `const { handler } = require(${JSON.stringify(bundle)});`];
   return [
     `const started = performance.now();`,
     `const events = JSON.parse(process.env.BENCH_COLD_EVENTS);`,
     `const context = { awsRequestId: 'cold-start', functionName: 'cold-start', getRemainingTimeInMillis: () => 30000 };`,
     `const w0 = ${clock};`,
     `const t0 = performance.now();`,
-    `const { handler } = require(${JSON.stringify(bundle)});`,
+    ...load,
     `const t1 = performance.now();`,
     `(async () => {`,
     `  const first = await handler(events[0], context);`,
@@ -115,40 +140,9 @@ export function childScript(bundle: string, calls: 1 | 2, window = false): strin
     `    process.stderr.write('answered ' + first.statusCode + ', ' + second.statusCode + ': ' + first.body.slice(0, 300));`,
     `    process.exitCode = 3;`,
     `  }`,
-    `  process.stdout.write(JSON.stringify({ nodeMs: started, loadMs: t1 - t0, firstCallMs: t2 - t1, secondCallMs: ${calls} > 1 ? t3 - t2 : null, windowUs: [w0, w1] }));`,
-    `})();`,
-  ].join('\n');
-}
-
-/**
- * A child that compiles the bundle itself, through vm.Script, as CommonJS would (Module.wrap):
- * 'make' runs two calls, then writes the script's cached data to `cacheFile`; 'use' compiles with
- * that cache and makes one call, timed as childScript times its own.
- */
-export function codeCacheScript(bundle: string, cacheFile: string, mode: 'make' | 'use'): string {
-  return [
-    `const started = performance.now();`,
-    `const events = JSON.parse(process.env.BENCH_COLD_EVENTS);`,
-    `const context = { awsRequestId: 'cold-start', functionName: 'cold-start', getRemainingTimeInMillis: () => 30000 };`,
-    `const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path'), { wrap } = require('node:module');`,
-    `const bundle = ${JSON.stringify(bundle)};`,
-    `const t0 = performance.now();`,
-    `const script = new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), {`,
-    `  filename: bundle,`,
-    `  ${mode === 'use' ? `cachedData: fs.readFileSync(${JSON.stringify(cacheFile)}),` : ''}`,
-    `});`,
-    `const m = { exports: {} };`,
-    `script.runInThisContext()(m.exports, require, m, bundle, path.dirname(bundle));`,
-    `const { handler } = m.exports;`,
-    `const t1 = performance.now();`,
-    `(async () => {`,
-    `  const first = await handler(events[0], context);`,
-    `  const t2 = performance.now();`,
-    `  if (first.statusCode !== 200) { process.stderr.write('answered ' + first.statusCode); process.exitCode = 3; }`,
-    ...(mode === 'make'
-      ? [`  await handler(events[1], context);`, `  fs.writeFileSync(${JSON.stringify(cacheFile)}, script.createCachedData());`]
-      : []),
-    `  process.stdout.write(JSON.stringify({ nodeMs: started, loadMs: t1 - t0, firstCallMs: t2 - t1, secondCallMs: null, rejected: script.cachedDataRejected === true, windowUs: [null, null] }));`,
+    codeCache?.mode === 'make' ? `  require('node:fs').writeFileSync(${cacheFile}, script.createCachedData());` : '',
+    `  const rejected = script === undefined ? undefined : script.cachedDataRejected === true;`,
+    `  process.stdout.write(JSON.stringify({ nodeMs: started, loadMs: t1 - t0, firstCallMs: t2 - t1, secondCallMs: ${calls} > 1 ? t3 - t2 : null, rejected, windowUs: [w0, w1] }));`,
     `})();`,
   ].join('\n');
 }
@@ -186,10 +180,19 @@ export async function measureColdStart(
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'bench-code-cache-'));
   for (const [name, fn] of Object.entries(functions)) {
     for (const calls of [1, 2] as const)
-      kinds.push({ name: `${name}/${calls}`, script: childScript(fn.bundle, calls), fn, wall: [], times: [] });
+      kinds.push({ name: `${name}/${calls}`, script: childScript(fn.bundle, { calls }), fn, wall: [], times: [] });
     const cacheFile = path.join(cacheDir, `${name}.cache`);
-    runChild(codeCacheScript(fn.bundle, cacheFile, 'make'), { ...env, BENCH_COLD_EVENTS: JSON.stringify(await fn.events()) });
-    kinds.push({ name: `${name}/cache`, script: codeCacheScript(fn.bundle, cacheFile, 'use'), fn, wall: [], times: [] });
+    runChild(childScript(fn.bundle, { calls: 2, codeCache: { file: cacheFile, mode: 'make' } }), {
+      ...env,
+      BENCH_COLD_EVENTS: JSON.stringify(await fn.events()),
+    });
+    kinds.push({
+      name: `${name}/cache`,
+      script: childScript(fn.bundle, { calls: 1, codeCache: { file: cacheFile, mode: 'use' } }),
+      fn,
+      wall: [],
+      times: [],
+    });
   }
   runChild(BARE_SCRIPT, env); // page in the node binary before anything is timed
   for (let round = 0; round < runs; round++) {

@@ -111,7 +111,7 @@ export async function profileColdStart(
     for (let run = 0; run < RUNS; run++) {
       const env = { ...childEnv(extraEnv), BENCH_COLD_EVENTS: JSON.stringify(await fn.events()) };
       const runDir = path.join(dir, String(run));
-      const { times } = runChild(childScript(fn.bundle, 1, true), env, [
+      const { times } = runChild(childScript(fn.bundle, { calls: 1, window: true }), env, [
         '--cpu-prof',
         `--cpu-prof-dir=${runDir}`,
         `--cpu-prof-interval=${INTERVAL_US}`,

@@ -21,21 +21,12 @@ const CURL_DEFAULT = 'application/x-www-form-urlencoded';
 const JSON_STRING = /"[^"\\]*(?:\\[\s\S]?[^"\\]*)*(?:"|$)/g;
 const NOT_BRACKET = /[^[\]{}]+/g;
 
-/** Depth of the brackets of a text of brackets only. */
-function bracketDepth(brackets: string): number {
-  let depth = 0;
-  let deepest = 0;
-  for (let i = 0; i < brackets.length; i++) {
-    const c = brackets.charCodeAt(i);
-    if (c === 123 || c === 91 /* { [ */) deepest = Math.max(deepest, ++depth);
-    else depth--;
-  }
-  return deepest;
-}
-
-/** jsonDepth by two regular-expression passes (strings, then all but brackets, dropped), which run natively. */
+/**
+ * jsonDepth by two regular-expression passes, which run natively: strings, then all but brackets,
+ * dropped; the few brackets left are then read a character at a time.
+ */
 export function jsonDepthByPasses(text: string): number {
-  return bracketDepth(text.replace(JSON_STRING, '').replace(NOT_BRACKET, ''));
+  return jsonDepthByCharacters(text.replace(JSON_STRING, '').replace(NOT_BRACKET, ''));
 }
 
 /** jsonDepth a character at a time. */
@@ -60,10 +51,10 @@ export const PASSES_BELOW_CHARACTERS = 64 * 1024;
 
 /**
  * Nesting depth of a JSON text, counted without parsing it (brackets inside strings ignored). A
- * loop over every character runs interpreted in a cold process: on the 7 KB sample order-sign
- * body it cost the first call 2.5 to 7 ms, the two passes 0.3 to 0.4 ms (measured). The passes
- * cost per string and escape rather than per character, up to 0.6 s on 5 MB made of nothing
- * else, where the loop, compiled by then, takes tens of ms: so long texts take the loop.
+ * loop over every character runs interpreted in a cold process, and showed in the profile of the
+ * CDS Hooks cold start (`npm run bench -- --only profile`); the passes run natively and do not.
+ * They cost per string and escape rather than per character, so on long texts made of little else
+ * they are slower than the loop, compiled by then: long texts take the loop.
  */
 export function jsonDepth(text: string): number {
   return text.length < PASSES_BELOW_CHARACTERS ? jsonDepthByPasses(text) : jsonDepthByCharacters(text);
