@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OVERRIDE_REASON_SYSTEM } from '../../functions/adapters/cds-hooks/card-text.js';
 import type { Card } from '../../functions/adapters/cds-hooks/cards.js';
 import type { HttpResult } from '../../functions/adapters/http/http-event.js';
@@ -353,10 +353,24 @@ describe('a state store that cannot be reached', () => {
     });
   });
 
+  // The endpoint where nothing listens is each test's own: the replay test starts a second process
+  // with this process's environment, whatever order the tests run in.
+  let settingsBefore: Record<string, string | undefined> = {};
+  afterEach(() => {
+    for (const [name, value] of Object.entries(settingsBefore))
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    settingsBefore = {};
+    vi.restoreAllMocks();
+  });
+
   /** The function loaded with the store's endpoint where nothing listens, and its error log lines. */
   async function withStoreDown(verification: 'on' | 'off') {
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${closedPort}`);
-    vi.stubEnv('CDS_JWT_VERIFICATION', verification);
+    const settings = { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${closedPort}`, CDS_JWT_VERIFICATION: verification };
+    for (const [name, value] of Object.entries(settings)) {
+      if (!(name in settingsBefore)) settingsBefore[name] = process.env[name];
+      process.env[name] = value;
+    }
     vi.resetModules();
     const invoke = (await import('../../functions/handlers/cds-hooks.js')).handler as unknown as Invoke;
     const { logger } = await import('../../functions/adapters/logger.js');

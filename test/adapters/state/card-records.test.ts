@@ -11,6 +11,7 @@ const NOW = new Date('2026-06-01T10:00:00Z');
 const EHR = 'https://ehr.example.org';
 const SERVICE = 'imatinib-sm-order-sign';
 
+/** A card of its own rule for each call, so that no test counts another's cards in the day's totals. */
 function recorded(call: string) {
   const table = stateTable(localDynamo().tableName);
   const recorder = cardRecorder(table);
@@ -19,7 +20,7 @@ function recorded(call: string) {
     caller: EHR,
     service: SERVICE,
     knowledgeBaseVersion: '2.0.0',
-    cards: [{ uuid: `${call}-card`, topic: 'rule-x', indicator: 'warning' }],
+    cards: [{ uuid: `${call}-card`, topic: `rule-${call}`, indicator: 'warning' }],
     now: NOW,
   });
   const overridden = (caller: string) =>
@@ -42,8 +43,10 @@ describe('cardRecorder', () => {
 
     expect(fromAnother).toEqual({ ok: false, problem: 'unknown-card', entries: [0] });
     expect(fromItsOwn).toEqual({ ok: true, recorded: 1 });
-    const [row] = (await readFeedbackReport(table, '2026-06-01', '2026-06-01')).rules;
-    expect(row).toMatchObject({ ruleId: 'rule-x', shown: 1, overridden: 1, overrideReasons: { none: 1 } });
+    const row = (await readFeedbackReport(table, '2026-06-01', '2026-06-01')).rules.find(
+      (r) => r.ruleId === 'rule-call-other-ehr',
+    );
+    expect(row).toMatchObject({ shown: 1, overridden: 1, overrideReasons: { none: 1 } });
   });
 
   it('counts an answer once however often it is recorded, and says how many were repeats', async () => {
