@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import schema from '../../schemas/patient-facts.schema.json' with { type: 'json' };
 import { inputsFromFacts, type FieldInput } from '../../console/src/form-values.js';
@@ -31,6 +31,8 @@ export const rules = new Map(knowledgeBase.rules.map((rule) => [rule.name, rule]
 
 let browser: Browser;
 let served: RunningConsole;
+/** The file's browser contexts, one per set of options. */
+const contexts = new Map<string, Promise<BrowserContext>>();
 
 /**
  * Starts Chromium and the console before the file's tests, and stops them after: through `npm run
@@ -42,6 +44,7 @@ export function useConsole({ viaNpm = false } = {}): void {
   });
   afterAll(async () => {
     served?.stop();
+    contexts.clear();
     await browser?.close();
   });
 }
@@ -49,10 +52,16 @@ export function useConsole({ viaNpm = false } = {}): void {
 /** The URL `npm run console` serves the page at. */
 export const servedUrl = (): string => served.url;
 
-/** A new page at `url`, with the requests it makes and the errors it throws recorded. */
+/**
+ * A new page at `url`, with the requests it makes and the errors it throws recorded. Pages opened
+ * with the same options share a browser context, rather than the browser setting up a new profile
+ * for each: the console keeps nothing in cookies or storage that one page could leave to the next.
+ */
 export async function open(url = served.url, options: { bypassCSP?: boolean; viewport?: typeof LAPTOP } = {}) {
-  const context = await browser.newContext({ viewport: options.viewport ?? LAPTOP, bypassCSP: options.bypassCSP ?? false });
-  const page = await context.newPage();
+  const settings = { viewport: options.viewport ?? LAPTOP, bypassCSP: options.bypassCSP ?? false };
+  const key = JSON.stringify(settings);
+  if (!contexts.has(key)) contexts.set(key, browser.newContext(settings));
+  const page = await (await contexts.get(key)!).newPage();
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
@@ -62,7 +71,7 @@ export async function open(url = served.url, options: { bypassCSP?: boolean; vie
   });
   await page.goto(url);
   await answered(page);
-  return { page, requests, errors, close: () => context.close() };
+  return { page, requests, errors, close: () => page.close() };
 }
 
 /** The form inputs of each field that differ between two sets of facts. */

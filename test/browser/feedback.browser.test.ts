@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackReport, RuleFeedback } from '../../functions/adapters/state/feedback-report.js';
 import { knowledgeBase } from '../../functions/core/knowledge-base.js';
@@ -20,9 +20,12 @@ const PAGE = pathToFileURL(path.join(ROOT, 'dist/console/index.html')).href;
 const SCREENSHOTS = path.join(ROOT, 'test-output/console');
 
 let browser: Browser;
+/** One context for the file's pages: the console keeps nothing in cookies or storage. */
+let context: BrowserContext;
 
 beforeAll(async () => {
   browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
 });
 
 afterAll(() => browser?.close());
@@ -57,9 +60,8 @@ const REPORT: FeedbackReport = {
   missingFactsCard: [],
 };
 
-/** The console opened from its file, its requests recorded. */
+/** The console opened from its file in a new page, its requests recorded. */
 async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
@@ -67,7 +69,7 @@ async function openPage() {
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(PAGE);
   await answered(page);
-  return { page, requests, errors, close: () => context.close() };
+  return { page, requests, errors, close: () => page.close() };
 }
 
 async function openReport(page: Page, name: string, contents: string): Promise<void> {
