@@ -18,7 +18,7 @@ export default defineConfig({
     // (test/support/file-boundary.ts).
     pool: 'threads',
     isolate: false,
-    setupFiles: ['test/support/file-boundary.ts'],
+    setupFiles: ['test/support/engine-stand-ins.ts', 'test/support/file-boundary.ts'],
     // A property test of a few seconds takes five times as long on a machine shared with other
     // runs; the limit is there to stop a test that hangs, not one that is slow.
     testTimeout: 60_000,

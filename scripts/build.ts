@@ -15,21 +15,11 @@ import path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { compactKnowledgeBaseModule } from './build/compact-knowledge-base.js';
 import { buildConsole } from './build/console.js';
+import { ENGINE_STAND_INS } from './build/engine-stand-ins/index.js';
 import { BUILD_STAMP, sourcesDigest, writeStamp } from './build/stamp.js';
 import { lambdaFunctions } from './lambda-functions.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-/**
- * Four of json-rules-engine's dependencies are replaced in every build, the console's included, by
- * the stand-ins of scripts/build/engine-stand-ins/ (its README says why, each measured).
- */
-const engineStandIns: Record<string, string> = {
-  'jsonpath-plus': path.join(root, 'scripts/build/engine-stand-ins/jsonpath-plus-unused.ts'),
-  clone: path.join(root, 'scripts/build/engine-stand-ins/fast-clone.ts'),
-  eventemitter2: path.join(root, 'scripts/build/engine-stand-ins/event-emitter.ts'),
-  'hash-it': path.join(root, 'scripts/build/engine-stand-ins/hash-it-unused.ts'),
-};
 
 /**
  * Code targets Node 20 (these machines) while Lambda runs nodejs22.x. The AWS SDK is the Lambda
@@ -41,7 +31,8 @@ const common: BuildOptions = {
   target: 'node20',
   logLevel: 'warning',
   legalComments: 'none',
-  alias: engineStandIns,
+  // json-rules-engine's dependencies replaced in every bundle, the console's included.
+  alias: ENGINE_STAND_INS,
   external: ['@aws-sdk/*'],
 };
 
@@ -118,7 +109,7 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     },
   );
-  const consoleFiles = await buildConsole(root, engineStandIns);
+  const consoleFiles = await buildConsole(root, ENGINE_STAND_INS);
   writeStamp(root, BUILD_STAMP, sources);
   console.error(`built ${lambdaFunctions.map((f) => `dist/lambda/${f.file}.cjs`).join(', ')} and dist/lib`);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
