@@ -74,7 +74,7 @@ export function openCasesAndRead(page: Page, ruleId: string, caseNames: readonly
         if (button === undefined) throw new Error(`no button "${label}"`);
         button.click();
         // Woken by the attribute's change itself: polling on a timer lets a frame be laid out and
-        // painted between cases, which cost a third of the run and checks nothing here.
+        // painted between cases, which checks nothing here.
         if (column.getAttribute('aria-busy') !== 'false')
           await new Promise<void>((resolve) => {
             const watch = new MutationObserver(() => {

@@ -14,6 +14,9 @@ describe("json-rules-engine's dependencies in the unit tests", () => {
     // The two the core never calls say so when called, as in the bundles; the originals would answer.
     expect(() => (fromEngine('hash-it') as { default: (value: unknown) => unknown }).default({})).toThrow(/not bundled/);
     expect(() => (fromEngine('jsonpath-plus') as { JSONPath: (options: object) => unknown }).JSONPath({})).toThrow(/not bundled/);
+    // The emitter has the two methods the engine uses, not eventemitter2's whole API.
+    const Emitter = (fromEngine('eventemitter2') as { default: new () => Record<string, unknown> }).default;
+    expect(Object.keys(Object.getPrototypeOf(new Emitter()) as object).sort()).toEqual(['emitAsync', 'on']);
     // The copy keeps each object's prototype and shares nothing with the original.
     const tree = { all: [{ fact: 'labs', operator: 'equal', value: [1] }] };
     const copy = (fromEngine('clone') as { default: <T>(value: T) => T }).default(tree);
